@@ -1,0 +1,63 @@
+# The single entry point: `make run` to use the assistant, `make test` to check it. See README.md.
+SHELL := bash
+.DEFAULT_GOAL := help
+
+VENV     := .venv
+PY       := $(VENV)/bin/python
+RASA     := $(VENV)/bin/rasa
+export RASA_TELEMETRY_ENABLED := false
+export TF_CPP_MIN_LOG_LEVEL := 2
+export PYTHONDONTWRITEBYTECODE := 1
+
+KNOWLEDGE    := $(wildcard knowledge/*.yml) knowledge/guidance/options.yml
+TRAIN_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null)
+SPACY_MODEL  := spacy_pipeline/meta.json
+MODEL_STAMP  := models/.trained
+
+.PHONY: help install spacy train run shell validate lint test test-fast eval advisor clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 12
+
+install: $(VENV)/.installed ## create .venv with Python 3.10 and the pinned requirements
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt scripts/find_python.sh
+	@test -x $(PY) || { PY310=$$(scripts/find_python.sh) && echo "Creating $(VENV) with $$PY310" && $$PY310 -m venv $(VENV); }
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@mkdir -p var
+	@touch $@
+
+spacy: $(SPACY_MODEL) ## build the spaCy pipeline (blank model + entity ruler from knowledge/)
+
+$(SPACY_MODEL): $(KNOWLEDGE) $(wildcard actions/knowledge/*.py) | $(VENV)/.installed
+	$(PY) -m actions.knowledge.build_spacy --out spacy_pipeline
+
+train: $(MODEL_STAMP) ## train the Rasa model when data, domain, config or knowledge changed
+
+$(MODEL_STAMP): $(TRAIN_INPUTS) $(SPACY_MODEL) | $(VENV)/.installed
+	$(RASA) train --fixed-model-name assistant --out models
+	@touch $@
+
+run: train ## start the action server, Rasa (REST + socket.io + HTTP API) and the advisor desk
+	$(PY) scripts/run_stack.py
+
+shell: train ## talk to the assistant in the terminal (starts the action server too)
+	$(PY) scripts/run_stack.py --shell
+
+validate: install $(SPACY_MODEL) ## check training data and domain (rasa data validate)
+	$(RASA) data validate --fail-on-warnings
+
+lint: install ## ruff
+	$(VENV)/bin/ruff check .
+
+test: train lint ## every test: knowledge, actions, NLU hold-outs, stories, servers, desk
+	$(PY) -m pytest
+
+eval: train ## score the assistant on ../shared/eval (real servers)
+	$(PY) ../shared/eval/run_eval.py
+
+advisor: install ## create an advisor account: make advisor USERNAME=ann ROLE=admin
+	$(PY) -m advisor_desk.manage create-advisor --username "$(USERNAME)" --role "$(or $(ROLE),advisor)"
+
+clean: ## remove models, results and local databases (keeps .venv)
+	rm -rf models results spacy_pipeline var .rasa

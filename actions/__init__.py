@@ -1,0 +1,1 @@
+"""Custom actions of the entrepreneur guidance assistant (run with `rasa run actions`)."""

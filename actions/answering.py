@@ -1,0 +1,53 @@
+"""Answers questions on the five topics (and the agency itself) from the knowledge base."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from .knowledge.base import KnowledgeBase, knowledge_base
+from .replies import TOPIC_OF_INTENT, send_answer
+
+
+def answer_question(
+    dispatcher: CollectingDispatcher, tracker: Tracker, kb: KnowledgeBase, topic: Optional[str]
+) -> Optional[str]:
+    """Send the best entry for the latest message, or the topic overview when nothing specific fits.
+
+    Returns the topic answered, so callers can remember it.
+    """
+    message = tracker.latest_message or {}
+    entities: List[Dict[str, Any]] = message.get("entities") or []
+    text = message.get("text") or ""
+    if text.startswith("/"):
+        text = ""  # a button: only its entities (entry_id) and intent count
+    hit = kb.find(text, topic, entities) if (text or entities) else None
+    if hit:
+        send_answer(dispatcher, tracker, hit.entry, kb.entries, specific=True)
+        return hit.entry.topic
+    overview = kb.overview(topic or "agency")
+    if overview is None:
+        return None
+    asked_something = bool(text.strip()) and len(text.split()) > 3
+    send_answer(dispatcher, tracker, overview, kb.entries, specific=not asked_something)
+    return overview.topic
+
+
+class ActionAnswerQuestion(Action):
+    """Finds the entry that answers the user's question and replies with it and its source."""
+
+    def name(self) -> Text:
+        return "action_answer_question"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        topic = TOPIC_OF_INTENT.get(intent)
+        answered = answer_question(dispatcher, tracker, knowledge_base(), topic)
+        return [SlotSet("last_topic", answered)] if answered else []
+
+
+# Load the knowledge into the store when the action server starts, not on the first question.
+knowledge_base()

@@ -1,0 +1,100 @@
+"""Conversation housekeeping: the reply language, explicit language switches and failed understanding."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from .knowledge.base import knowledge_base
+from .language import detect, normalise
+from .text import fold
+
+FALLBACKS_BEFORE_HANDOFF = 2
+
+
+def requested_language(tracker: Tracker) -> Optional[str]:
+    """The language a 'switch language' message asks for: a named language, else the other one."""
+    message = tracker.latest_message or {}
+    for entity in message.get("entities") or []:
+        if entity.get("entity") == "language":
+            resolved = knowledge_base().resolver.resolve(str(entity.get("value", "")))
+            if resolved in ("en", "nl"):
+                return resolved
+    words = fold(message.get("text") or "").split()
+    for word in words:
+        code = normalise(word) if len(word) > 3 else None
+        if code:
+            return code
+    return "en" if (tracker.get_slot("language") or "en") == "nl" else "nl"
+
+
+class ActionDetectLanguage(Action):
+    """Fills `language` every turn (custom slot mapping): website choice > explicit request > detection."""
+
+    def name(self) -> Text:
+        return "action_detect_language"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        message = tracker.latest_message or {}
+        current = tracker.get_slot("language")
+        chosen = normalise((message.get("metadata") or {}).get("language"))
+        if chosen:
+            return _set_language(current, chosen, explicit=True, was_explicit=tracker.get_slot("language_explicit"))
+        if (message.get("intent") or {}).get("name") == "switch_language":
+            return _set_language(current, requested_language(tracker), True, tracker.get_slot("language_explicit"))
+        if tracker.get_slot("language_explicit"):
+            return []
+        detected = detect(message.get("text") or "")
+        if detected and detected != current:
+            return [SlotSet("language", detected)]
+        return []
+
+
+def _set_language(current: Optional[str], new: str, explicit: bool, was_explicit: Optional[bool]) -> List[EventType]:
+    events: List[EventType] = []
+    if new != current:
+        events.append(SlotSet("language", new))
+    if explicit and not was_explicit:
+        events.append(SlotSet("language_explicit", True))
+    return events
+
+
+class ActionSwitchLanguage(Action):
+    """Confirms a language switch (the slot was already set by action_detect_language)."""
+
+    def name(self) -> Text:
+        return "action_switch_language"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        dispatcher.utter_message(response="utter_language_switched")
+        return []
+
+
+def consecutive_fallbacks(tracker: Tracker) -> int:
+    """How many of the latest user messages in a row were not understood (nlu_fallback)."""
+    count = 0
+    for event in reversed(tracker.events):
+        if event.get("event") != "user":
+            continue
+        intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+        if intent != "nlu_fallback":
+            break
+        count += 1
+    return count
+
+
+class ActionHandleFallback(Action):
+    """First miss: ask to rephrase. Second miss in a row: offer an advisor (starts the handoff questions)."""
+
+    def name(self) -> Text:
+        return "action_handle_fallback"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        if consecutive_fallbacks(tracker) >= FALLBACKS_BEFORE_HANDOFF and not tracker.get_slot("case_id"):
+            dispatcher.utter_message(response="utter_handoff_intro")
+            return [SlotSet("handoff_reason", "not_understood"), FollowupAction("handoff_form")]
+        dispatcher.utter_message(response="utter_please_rephrase")
+        return []

@@ -1,0 +1,1 @@
+"""Guided advice: the financing finder, cluster finder, permit check and start-up checklist."""

@@ -1,0 +1,151 @@
+"""Starting, finishing and cancelling guided advice."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from ..knowledge.base import KnowledgeBase, knowledge_base
+from ..replies import GUIDE_OF_TOPIC, language_of, send_checklist, send_guidance
+from .matching import Match, recommend
+from .options import option_parser
+
+FORM_OF_GUIDE = {
+    "financing": "financing_form",
+    "cluster": "cluster_form",
+    "permit": "permit_form",
+    "startup": "startup_form",
+}
+GUIDED_FORMS = set(FORM_OF_GUIDE.values())
+HANDOFF_SLOTS = ["handoff_consent", "contact_name", "contact", "contact_language", "case_summary", "handoff_reason"]
+MAX_RECOMMENDATIONS = 4
+_FIRST_SENTENCE = re.compile(r"^(.+?[.!?])(\s|$)")
+
+
+def form_slots(domain: Dict[Text, Any], form: str) -> List[str]:
+    """The questions (slots) of a form, from domain.yml."""
+    return list(domain.get("forms", {}).get(form, {}).get("required_slots", []))
+
+
+def chosen_guide(tracker: Tracker) -> Optional[str]:
+    """Which guided advice the user asks for: a button's `guide`, words in the message, or the last topic."""
+    message = tracker.latest_message or {}
+    for entity in message.get("entities") or []:
+        if entity.get("entity") == "guide" and entity.get("value") in FORM_OF_GUIDE:
+            return entity["value"]
+    text = message.get("text") or ""
+    if not text.startswith("/"):
+        parsed = option_parser().parse("guide", text)
+        if parsed:
+            return parsed
+    return GUIDE_OF_TOPIC.get(tracker.get_slot("last_topic") or "")
+
+
+class ActionStartGuidance(Action):
+    """Sets `guide` (rules then start that form with fresh answers), or asks which guidance is wanted."""
+
+    def name(self) -> Text:
+        return "action_start_guidance"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        guide = chosen_guide(tracker)
+        if not guide:
+            dispatcher.utter_message(response="utter_ask_guide")
+            return [SlotSet("guide", None)]
+        resets = [SlotSet(slot, None) for slot in form_slots(domain, FORM_OF_GUIDE[guide])]
+        return resets + [SlotSet("guide", guide)]
+
+
+def profile_text(tracker: Tracker, slots: List[str], language: str) -> str:
+    """The user's answers in words ("small enterprise, advice or training")."""
+    parser = option_parser()
+    return ", ".join(parser.label(s, tracker.get_slot(s), language) for s in slots if tracker.get_slot(s))
+
+
+def first_sentence(text: str) -> str:
+    """The first sentence of an answer, for compact lists."""
+    match = _FIRST_SENTENCE.match(text.strip())
+    return match.group(1) if match else text.strip()
+
+
+def recommendation_items(matches: List[Match], language: str) -> List[Dict[str, str]]:
+    """Values for utter_guidance_item: rank, title, why it fits, answer, source."""
+    parser = option_parser()
+    items = []
+    for rank, match in enumerate(matches, start=1):
+        why = ", ".join(parser.label(slot, option, language) for slot, option in match.fits.items())
+        items.append(
+            {
+                "rank": str(rank),
+                "title": match.entry.text("title", language),
+                "why": why,
+                "answer": match.entry.text("answer", language),
+                "source_url": match.entry.source_url,
+            }
+        )
+    return items
+
+
+class ActionGiveGuidance(Action):
+    """After a guided form: the measures, clusters, permits or steps that fit the answers, with sources."""
+
+    def name(self) -> Text:
+        return "action_give_guidance"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        guide = tracker.get_slot("guide")
+        kb = knowledge_base()
+        language = language_of(tracker)
+        slots = form_slots(domain, FORM_OF_GUIDE.get(guide, ""))
+        answers = {s: tracker.get_slot(s) for s in slots if tracker.get_slot(s)}
+        profile = profile_text(tracker, slots, language)
+        if guide == "startup":
+            send_checklist(dispatcher, profile, checklist(kb, answers, language))
+        elif guide in FORM_OF_GUIDE:
+            matches, infos = advice_for(guide, kb, answers)
+            send_guidance(dispatcher, tracker, profile, recommendation_items(matches, language), infos)
+        return [SlotSet("guide", None)]
+
+
+def advice_for(guide: str, kb: KnowledgeBase, answers: Dict[str, str]):
+    """Matches (ranked) and explanatory entries for the financing, cluster or permit guide."""
+    entries = list(kb.entries.values())
+    if guide == "financing":
+        return recommend(entries, answers, ["measure"], must_fit=["purpose"], limit=MAX_RECOMMENDATIONS), []
+    if guide == "cluster":
+        infos = [e for e in entries if e.type == "cluster_type"][:3]
+        return recommend(entries, answers, ["cluster"], must_fit=["cluster_domain"], limit=MAX_RECOMMENDATIONS), infos
+    matches = [m for m in recommend(entries, answers, ["permit"]) if m.fits][:MAX_RECOMMENDATIONS]
+    return matches, []
+
+
+def checklist(kb: KnowledgeBase, answers: Dict[str, str], language: str) -> List[str]:
+    """Numbered start-up steps that apply to the answers, in the order of the step plan."""
+    steps = sorted(
+        (m.entry for m in recommend(kb.entries.values(), answers, ["step"])),
+        key=lambda e: e.order if e.order is not None else 999,
+    )
+    return [
+        f"{n}. {e.text('title', language)}: {first_sentence(e.text('answer', language))} ({e.source_url})"
+        for n, e in enumerate(steps, start=1)
+    ]
+
+
+class ActionCancelForm(Action):
+    """Stops the active form and forgets its answers; says so when the user asked to stop."""
+
+    def name(self) -> Text:
+        return "action_cancel_form"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        form = tracker.active_loop.get("name") if tracker.active_loop else None
+        slots = HANDOFF_SLOTS if form == "handoff_form" else form_slots(domain, form or "")
+        if (tracker.latest_message.get("intent") or {}).get("name") == "stop":
+            dispatcher.utter_message(response="utter_form_cancelled")
+        return [ActiveLoop(None), SlotSet("requested_slot", None), SlotSet("guide", None)] + [
+            SlotSet(s, None) for s in slots
+        ]

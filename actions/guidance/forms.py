@@ -1,0 +1,78 @@
+"""Validation of the guided-advice forms: understand each answer, or answer a side question and re-ask.
+
+Every form slot is filled from the user's text (domain.yml, `from_text`); here the text is mapped to an
+option id. When it is not an option but a question on one of the topics, the question is answered (the
+user interrupted) and the form repeats its question; otherwise the user is asked to pick an option.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Dict, Optional, Text
+
+from rasa_sdk import FormValidationAction, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from ..answering import answer_question
+from ..knowledge.base import knowledge_base
+from ..replies import TOPIC_OF_INTENT
+from .options import option_parser
+
+INTERRUPTION_CONFIDENCE = 0.6
+
+Validator = Callable[[Any, CollectingDispatcher, Tracker, DomainDict], Dict[Text, Any]]
+
+
+def interrupting_topic(tracker: Tracker) -> Optional[str]:
+    """The topic of a question asked instead of an answer ('what is the kmo-portefeuille?'), if any."""
+    intent = (tracker.latest_message or {}).get("intent") or {}
+    if intent.get("confidence", 0) >= INTERRUPTION_CONFIDENCE:
+        return TOPIC_OF_INTENT.get(intent.get("name"))
+    return None
+
+
+class GuidedFormValidation(FormValidationAction):
+    """Validates every slot of one form with the option parser (subclasses give the action name)."""
+
+    def __getattr__(self, attribute: str) -> Validator:
+        """`validate_<slot>` for every slot: rasa-sdk looks these methods up by name."""
+        if attribute.startswith("validate_"):
+            slot = attribute[len("validate_") :]
+            if slot in option_parser().slots:
+                return lambda value, dispatcher, tracker, domain: self.validate_option(slot, value, dispatcher, tracker)
+        raise AttributeError(attribute)
+
+    def validate_option(
+        self, slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> Dict[Text, Any]:
+        """The option id, or None (the form asks again) after answering or explaining."""
+        option = option_parser().parse(slot, str(value or ""))
+        if option:
+            return {slot: option}
+        topic = interrupting_topic(tracker)
+        if topic:
+            answer_question(dispatcher, tracker, knowledge_base(), topic)
+            dispatcher.utter_message(response="utter_back_to_questions")
+        else:
+            dispatcher.utter_message(response="utter_invalid_option")
+        return {slot: None}
+
+
+class ValidateFinancingForm(GuidedFormValidation):
+    def name(self) -> Text:
+        return "validate_financing_form"
+
+
+class ValidateClusterForm(GuidedFormValidation):
+    def name(self) -> Text:
+        return "validate_cluster_form"
+
+
+class ValidatePermitForm(GuidedFormValidation):
+    def name(self) -> Text:
+        return "validate_permit_form"
+
+
+class ValidateStartupForm(GuidedFormValidation):
+    def name(self) -> Text:
+        return "validate_startup_form"

@@ -1,0 +1,1 @@
+"""The curated knowledge the assistant answers from: loading, storing, searching."""

@@ -1,0 +1,69 @@
+"""The knowledge base the actions use: files loaded into the SQL store, then indexed for retrieval."""
+
+from __future__ import annotations
+
+import logging
+from functools import lru_cache
+from pathlib import Path
+from typing import Dict, Iterable, List, Optional
+
+from ..paths import KNOWLEDGE_DIR
+from .entry import Entry
+from .gazetteer import Resolver, entry_patterns, option_patterns
+from .loader import load_entries
+from .retrieval import Hit, Retriever, load_stopwords
+from .store import KnowledgeStore, engine_from_env
+
+logger = logging.getLogger(__name__)
+
+
+class KnowledgeBase:
+    """Entries by id, the retriever over them, and the resolver for entity names."""
+
+    def __init__(self, entries: List[Entry], knowledge_dir: Path = KNOWLEDGE_DIR) -> None:
+        self.entries: Dict[str, Entry] = {e.id: e for e in entries}
+        self.retriever = Retriever(entries, load_stopwords(knowledge_dir / "retrieval" / "stopwords.yml"))
+        self.resolver = Resolver(entry_patterns(entries) + option_patterns(knowledge_dir / "guidance" / "options.yml"))
+
+    def get(self, entry_id: str) -> Optional[Entry]:
+        """An entry by id."""
+        return self.entries.get(entry_id)
+
+    def overview(self, topic: str) -> Optional[Entry]:
+        """The general entry for a topic."""
+        return self.entries.get(f"{topic}_overview")
+
+    def of_topic(self, topic: str) -> List[Entry]:
+        """Entries of one topic, in file order."""
+        return [e for e in self.entries.values() if e.topic == topic]
+
+    def entity_ids(self, entities: Iterable[dict]) -> List[str]:
+        """Entry ids named by the entities Rasa extracted (ruler text, or a button's entry_id)."""
+        ids = []
+        for ent in entities:
+            if ent.get("entity") == "entry_id" and ent.get("value") in self.entries:
+                ids.append(ent["value"])
+                continue
+            resolved = self.resolver.resolve(str(ent.get("value", "")))
+            if resolved in self.entries:
+                ids.append(resolved)
+        return ids
+
+    def find(self, question: str, topic: Optional[str], entities: Iterable[dict]) -> Optional[Hit]:
+        """The specific entry answering `question`, or None."""
+        return self.retriever.best(question, topic, self.entity_ids(entities))
+
+
+def load_into_store(knowledge_dir: Path = KNOWLEDGE_DIR) -> List[Entry]:
+    """Validate the files, replace the store's contents with them, and return what the store holds."""
+    store = KnowledgeStore(engine_from_env())
+    store.replace_all(load_entries(knowledge_dir))
+    return store.all()
+
+
+@lru_cache(maxsize=1)
+def knowledge_base() -> KnowledgeBase:
+    """The process-wide knowledge base, built once when the action server first needs it."""
+    entries = load_into_store()
+    logger.info("Knowledge base loaded: %d entries", len(entries))
+    return KnowledgeBase(entries)

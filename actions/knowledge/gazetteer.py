@@ -1,0 +1,59 @@
+"""Entity patterns generated from knowledge/: the names users call entries and answer options by.
+
+The same table serves two ends: the spaCy EntityRuler that Rasa runs (built by build_spacy.py), and the
+resolver that maps whatever text the ruler matched back to the entry id (SpacyEntityExtractor returns the
+matched text, not the pattern id).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Dict, Iterable, List, Optional
+
+import yaml
+
+from ..text import fold
+from .entry import LANGUAGES, Entry
+
+# Entity label per entry type; the label tells the actions what kind of thing was named.
+LABELS = {
+    "measure": "measure",
+    "permit": "permit",
+    "cluster": "cluster",
+    "cluster_type": "cluster",
+}
+DEFAULT_LABEL = "term"
+
+
+def entry_patterns(entries: Iterable[Entry]) -> List[Dict[str, str]]:
+    """One ruler pattern per synonym: {label, pattern, id}."""
+    patterns = []
+    for entry in entries:
+        for name in entry.names():
+            patterns.append({"label": LABELS.get(entry.type, DEFAULT_LABEL), "pattern": name, "id": entry.id})
+    return patterns
+
+
+def option_patterns(options_file: Path) -> List[Dict[str, str]]:
+    """Ruler patterns for the language names users switch to ("in English please")."""
+    slots = yaml.safe_load(options_file.read_text(encoding="utf-8"))["slots"]
+    patterns = []
+    for option, phrases in slots["contact_language"].items():
+        for lang in LANGUAGES:
+            for phrase in phrases.get(lang, []):
+                if len(phrase) > 2:
+                    patterns.append({"label": "language", "pattern": phrase.lower(), "id": option})
+    return patterns
+
+
+class Resolver:
+    """Maps matched entity text back to the id of the entry (or option) it names."""
+
+    def __init__(self, patterns: Iterable[Dict[str, str]]) -> None:
+        self._ids: Dict[str, str] = {}
+        for p in patterns:
+            self._ids.setdefault(fold(p["pattern"]), p["id"])
+
+    def resolve(self, text: str) -> Optional[str]:
+        """The id for a matched name, or None if it is not one of ours."""
+        return self._ids.get(fold(text))

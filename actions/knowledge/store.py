@@ -1,0 +1,74 @@
+"""The knowledge store in SQL (SQLite by default, any SQLAlchemy URL via KNOWLEDGE_DB_URL).
+
+The YAML files are the source of truth that staff edit; the store is what the running assistant reads, so
+other tools (staff pages, reports) can query the same entries without parsing files.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import List, Optional
+
+from sqlalchemy import Column, Date, MetaData, String, Table, Text, create_engine, delete, insert, select
+from sqlalchemy.engine import Engine
+
+from ..paths import sqlite_url
+from .entry import Entry
+
+metadata = MetaData()
+entries_table = Table(
+    "knowledge_entries",
+    metadata,
+    Column("id", String(100), primary_key=True),
+    Column("topic", String(30), nullable=False, index=True),
+    Column("type", String(30), nullable=False),
+    Column("source_url", Text, nullable=False),
+    Column("reviewed", Date, nullable=False),
+    Column("document", Text, nullable=False),
+)
+
+
+def engine_from_env() -> Engine:
+    """Engine for KNOWLEDGE_DB_URL, or the embedded SQLite file var/knowledge.db."""
+    return create_engine(os.environ.get("KNOWLEDGE_DB_URL") or sqlite_url("knowledge.db"), future=True)
+
+
+class KnowledgeStore:
+    """Entries persisted in one table; replaced as a whole when the files are reloaded."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        metadata.create_all(engine)
+
+    def replace_all(self, entries: List[Entry]) -> None:
+        """Swap the stored entries for `entries` in one transaction (readers never see half a reload)."""
+        rows = [
+            {
+                "id": e.id,
+                "topic": e.topic,
+                "type": e.type,
+                "source_url": e.source_url,
+                "reviewed": e.reviewed,
+                "document": json.dumps(e.to_dict(), ensure_ascii=False),
+            }
+            for e in entries
+        ]
+        with self.engine.begin() as conn:
+            conn.execute(delete(entries_table))
+            if rows:
+                conn.execute(insert(entries_table), rows)
+
+    def all(self) -> List[Entry]:
+        """Every stored entry, in a stable order."""
+        with self.engine.connect() as conn:
+            docs = conn.execute(select(entries_table.c.document).order_by(entries_table.c.id)).scalars()
+            return [Entry.from_dict(json.loads(d)) for d in docs]
+
+    def get(self, entry_id: str) -> Optional[Entry]:
+        """One entry by id, or None."""
+        with self.engine.connect() as conn:
+            doc = conn.execute(
+                select(entries_table.c.document).where(entries_table.c.id == entry_id)
+            ).scalar_one_or_none()
+        return Entry.from_dict(json.loads(doc)) if doc else None

@@ -1,0 +1,107 @@
+"""The one place where the assistant's replies are chosen.
+
+Fixed wording lives in domain.yml (an English and a Dutch variant of every response, picked by Rasa from
+the `language` slot); knowledge wording lives in knowledge/. Actions call these functions with what they
+found, and the functions decide which response to send with which values and buttons.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Dict, List, Optional
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from .knowledge.entry import Entry
+from .language import DEFAULT_LANGUAGE
+
+# topic of an answer -> the guided advice offered after it
+GUIDE_OF_TOPIC = {"financing": "financing", "clusters": "cluster", "permits": "permit", "startup": "startup"}
+TOPIC_OF_INTENT = {
+    "ask_startup": "startup",
+    "ask_location": "location",
+    "ask_permits": "permits",
+    "ask_financing": "financing",
+    "ask_clusters": "clusters",
+    "ask_agency": "agency",
+}
+MAX_RELATED_BUTTONS = 2
+
+
+def language_of(tracker: Tracker) -> str:
+    """The conversation's language ('en' or 'nl')."""
+    return tracker.get_slot("language") or DEFAULT_LANGUAGE
+
+
+def entry_values(entry: Entry, language: str) -> Dict[str, str]:
+    """The values an answer response is filled with."""
+    return {
+        "title": entry.text("title", language),
+        "answer": entry.text("answer", language),
+        "source_url": entry.source_url,
+        "reviewed": entry.reviewed.isoformat(),
+    }
+
+
+def entry_payload(entry: Entry) -> Dict[str, str]:
+    """Machine-readable part of an answer, for the website (links, ids)."""
+    return {"entry_id": entry.id, "topic": entry.topic, "source_url": entry.source_url}
+
+
+def related_buttons(entry: Entry, entries: Dict[str, Entry], language: str) -> List[Dict[str, str]]:
+    """Buttons that open related entries."""
+    buttons = []
+    for related_id in entry.related[:MAX_RELATED_BUTTONS]:
+        related = entries.get(related_id)
+        if related:
+            intent = next((i for i, t in TOPIC_OF_INTENT.items() if t == related.topic), "ask_agency")
+            payload = f"/{intent}{json.dumps({'entry_id': related.id})}"
+            buttons.append({"title": related.text("title", language), "payload": payload})
+    return buttons
+
+
+def send_answer(
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    entry: Entry,
+    entries: Dict[str, Entry],
+    specific: bool,
+) -> None:
+    """An entry with its source, then the follow-up offer (guided advice for the topic, an advisor)."""
+    language = language_of(tracker)
+    response = "utter_answer" if specific else "utter_answer_not_specific"
+    dispatcher.utter_message(response=response, json_message=None, **entry_values(entry, language))
+    guide = GUIDE_OF_TOPIC.get(entry.topic)
+    followup = f"utter_followup_{guide}" if guide else "utter_followup"
+    dispatcher.utter_message(response=followup, buttons=related_buttons(entry, entries, language))
+
+
+def send_guidance(
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    profile: str,
+    items: List[Dict[str, str]],
+    infos: Optional[List[Entry]] = None,
+) -> None:
+    """Guided-advice result: explanations, each recommendation with why it fits, then the caveat.
+
+    With no recommendation the user is told so and offered an advisor: never a measure that does not fit.
+    """
+    language = language_of(tracker)
+    if items:
+        dispatcher.utter_message(response="utter_guidance_intro", profile=profile)
+    for info in infos or []:
+        dispatcher.utter_message(response="utter_guidance_info", **entry_values(info, language))
+    for item in items:
+        dispatcher.utter_message(response="utter_guidance_item", **item)
+    if items:
+        dispatcher.utter_message(response="utter_guidance_done")
+    else:
+        dispatcher.utter_message(response="utter_guidance_none", profile=profile)
+
+
+def send_checklist(dispatcher: CollectingDispatcher, profile: str, steps: List[str]) -> None:
+    """The ordered start-up steps as one message."""
+    dispatcher.utter_message(response="utter_checklist", profile=profile, steps="\n".join(steps))
+    dispatcher.utter_message(response="utter_guidance_done")

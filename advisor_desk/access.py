@@ -1,0 +1,33 @@
+"""Who may see or act on which case. Pure functions, so the rules read (and test) in one place."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .models import CLAIMABLE_STATUSES
+
+Advisor = dict[str, Any]
+CaseDict = dict[str, Any]
+
+
+def is_admin(advisor: Advisor) -> bool:
+    return advisor["role"] == "admin"
+
+
+def is_assignee(advisor: Advisor, case: CaseDict) -> bool:
+    """Holds the case right now: only this advisor speaks to the entrepreneur."""
+    return case["status"] == "claimed" and case["advisor_id"] == advisor["id"]
+
+
+def can_view(advisor: Advisor, case: CaseDict) -> bool:
+    """Queue cases are open to every advisor (to decide whether to claim); held ones to their holder."""
+    return (
+        is_admin(advisor)
+        or case["status"] in CLAIMABLE_STATUSES
+        or is_assignee(advisor, case)
+    )
+
+
+def can_manage(advisor: Advisor, case: CaseDict) -> bool:
+    """Notes, transfer and resolve: the holder, or an admin stepping in."""
+    return is_admin(advisor) or is_assignee(advisor, case)

@@ -1,0 +1,68 @@
+"""Login, logout and "who am I" for the JSON API."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from . import accounts, case_store
+from .api_errors import ApiError
+from .auth import clear_session_cookie, set_session_cookie, token_from_request
+from .jsonio import read_json_object, required_string
+from .web_context import current_advisor, engine, run_db
+
+routes = web.RouteTableDef()
+
+
+@routes.post("/api/login")
+async def login(request: web.Request) -> web.Response:
+    body = await read_json_object(request)
+    username = required_string(body, "username").strip()
+    password = required_string(body, "password")
+    db = engine(request)
+    advisor = await run_db(accounts.verify_login, db, username, password)
+    if advisor is None:
+        await run_db(case_store.audit, db, None, None, "login_failed", username[:80])
+        raise ApiError(401, "Unknown username or wrong password.")
+    ttl = accounts.DEFAULT_SESSION_TTL
+    token = await run_db(accounts.create_session, db, advisor["id"], ttl)
+    await run_db(case_store.audit, db, advisor["id"], None, "login")
+    response = web.json_response(
+        {
+            "token": token,
+            "advisor": {
+                k: advisor[k] for k in ("id", "username", "display_name", "role")
+            },
+        }
+    )
+    set_session_cookie(response, token, ttl)
+    return response
+
+
+@routes.post("/api/logout")
+async def logout(request: web.Request) -> web.Response:
+    db = engine(request)
+    token = token_from_request(request)
+    if token:
+        await run_db(accounts.delete_session, db, token)
+    await run_db(case_store.audit, db, current_advisor(request)["id"], None, "logout")
+    response = web.json_response({"ok": True})
+    clear_session_cookie(response)
+    return response
+
+
+@routes.get("/api/me")
+async def me(request: web.Request) -> web.Response:
+    return web.json_response({"advisor": current_advisor(request)})
+
+
+@routes.get("/api/advisors")
+async def advisors(request: web.Request) -> web.Response:
+    """Active colleagues, for the transfer picker."""
+    found = await run_db(accounts.list_advisors, engine(request), active_only=True)
+    return web.json_response(
+        {
+            "advisors": [
+                {k: a[k] for k in ("username", "display_name", "role")} for a in found
+            ]
+        }
+    )

@@ -1,0 +1,56 @@
+"""One error shape for the JSON API: `{"error": "..."}` with the right status, never a traceback."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiohttp import web
+
+from .rasa_client import RasaError
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+class ApiError(Exception):
+    """Raised by handlers; turned into a JSON error response by `error_middleware`."""
+
+    def __init__(self, status: int, message: str, **extra: Any) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.extra = extra
+
+
+def error_response(status: int, message: str, **extra: Any) -> web.Response:
+    return web.json_response({"error": message, **extra}, status=status)
+
+
+def is_api_path(request: web.Request) -> bool:
+    return request.path.startswith("/api/")
+
+
+@web.middleware
+async def error_middleware(
+    request: web.Request, handler: Handler
+) -> web.StreamResponse:
+    """Map every failure of an API call to JSON: the desk's scripts always get a readable error."""
+    try:
+        return await handler(request)
+    except ApiError as exc:
+        return error_response(exc.status, exc.message, **exc.extra)
+    except RasaError as exc:
+        log.warning("Rasa call failed on %s %s: %s", request.method, request.path, exc)
+        return error_response(502, str(exc))
+    except web.HTTPException as exc:
+        if is_api_path(request) and exc.status >= 400:
+            return error_response(exc.status, exc.reason)
+        raise
+    except Exception:
+        log.exception("Unhandled error on %s %s", request.method, request.path)
+        if is_api_path(request):
+            return error_response(500, "Internal error; the desk log has the details.")
+        raise

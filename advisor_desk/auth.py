@@ -1,0 +1,78 @@
+"""Who is calling: bearer token or session cookie, checked on every request but a few public ones."""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from typing import Any
+
+from aiohttp import web
+
+from . import accounts
+from .api_errors import ApiError, Handler, error_response, is_api_path
+from .web_context import ADVISOR, current_advisor, engine, run_db
+
+COOKIE_NAME = "desk_session"
+PUBLIC_PATHS = frozenset({"/health", "/login", "/api/login"})
+PUBLIC_PREFIXES = ("/static/",)
+
+
+def token_from_request(request: web.Request) -> str | None:
+    """The session token, from `Authorization: Bearer` (scripts) or the cookie (browser)."""
+    header = request.headers.get("Authorization", "")
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() == "bearer" and value.strip():
+        return value.strip()
+    return request.cookies.get(COOKIE_NAME) or None
+
+
+def _is_public(path: str) -> bool:
+    return path in PUBLIC_PATHS or path.startswith(PUBLIC_PREFIXES)
+
+
+@web.middleware
+async def auth_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Attach the advisor to the request; 401 JSON for the API, a redirect to /login for pages."""
+    token = token_from_request(request)
+    advisor = (
+        await run_db(accounts.advisor_for_token, engine(request), token)
+        if token
+        else None
+    )
+    if advisor is not None:
+        request[ADVISOR] = advisor
+    elif not _is_public(request.path):
+        if is_api_path(request):
+            return error_response(401, "Log in first.")
+        raise web.HTTPFound("/login")
+    return await handler(request)
+
+
+def require_admin(request: web.Request) -> dict[str, Any]:
+    advisor = current_advisor(request)
+    if advisor["role"] != "admin":
+        raise ApiError(403, "Only an admin may do this.")
+    return advisor
+
+
+def _cookie_secure() -> bool:
+    """Secure cookies need HTTPS; on by default, off only when explicitly set for plain-HTTP dev."""
+    return os.environ.get("DESK_COOKIE_SECURE", "1").lower() not in ("0", "false", "no")
+
+
+def set_session_cookie(
+    response: web.StreamResponse, token: str, ttl: timedelta
+) -> None:
+    response.set_cookie(
+        COOKIE_NAME,
+        token,
+        max_age=int(ttl.total_seconds()),
+        path="/",
+        httponly=True,
+        samesite="Strict",
+        secure=_cookie_secure(),
+    )
+
+
+def clear_session_cookie(response: web.StreamResponse) -> None:
+    response.del_cookie(COOKIE_NAME, path="/")

@@ -1,0 +1,153 @@
+"""Async client for the part of Rasa's HTTP API the desk needs.
+
+Async (aiohttp) so a slow Rasa never blocks the desk's other requests. Every failure becomes
+a `RasaError` with a sentence an advisor can act on, never a raw traceback.
+"""
+
+from __future__ import annotations
+
+import asyncio.exceptions
+import os
+from typing import Any
+
+import aiohttp
+from yarl import URL
+
+from .transcript import TranscriptLine, events_to_transcript
+
+DEFAULT_RASA_URL = "http://localhost:5005"
+
+
+class RasaError(Exception):
+    """Rasa answered, but not with what the desk asked for."""
+
+
+class RasaUnavailable(RasaError):
+    """Rasa could not be reached, timed out or failed (5xx)."""
+
+
+class RasaClient:
+    """Talks to one Rasa server; reuse one instance (it keeps a connection pool)."""
+
+    def __init__(
+        self,
+        base_url: str = DEFAULT_RASA_URL,
+        token: str | None = None,
+        *,
+        output_channel: str = "latest",
+        timeout: float = 10.0,
+    ) -> None:
+        self.base_url = URL(base_url.rstrip("/"))
+        self.token = token
+        self.output_channel = output_channel
+        self._timeout = aiohttp.ClientTimeout(total=timeout)
+        self._session: aiohttp.ClientSession | None = None
+
+    @classmethod
+    def from_env(cls) -> RasaClient:
+        return cls(
+            os.environ.get("RASA_URL") or DEFAULT_RASA_URL, os.environ.get("RASA_TOKEN")
+        )
+
+    async def close(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+
+    async def tracker(self, conversation_id: str) -> dict[str, Any]:
+        return await self._request("GET", self._tracker_url(conversation_id))
+
+    async def transcript(self, conversation_id: str) -> list[TranscriptLine]:
+        tracker = await self.tracker(conversation_id)
+        return events_to_transcript(tracker.get("events") or [])
+
+    async def send_advisor_message(
+        self, conversation_id: str, text: str, advisor_name: str
+    ) -> None:
+        """Deliver an advisor's reply into the user's open chat, marked as the advisor's."""
+        await self.send_bot_message(conversation_id, text, {"advisor": advisor_name})
+
+    async def send_bot_message(
+        self, conversation_id: str, text: str, metadata: dict[str, Any] | None = None
+    ) -> None:
+        """Post a bot utterance and have Rasa push it to the user's channel (side effects on)."""
+        event: dict[str, Any] = {"event": "bot", "text": text}
+        if metadata:
+            event["metadata"] = metadata
+        await self._post_events(conversation_id, [event], deliver=True)
+
+    async def pause(self, conversation_id: str) -> None:
+        await self._post_events(conversation_id, [{"event": "pause"}])
+
+    async def resume(self, conversation_id: str) -> None:
+        await self._post_events(conversation_id, [{"event": "resume"}])
+
+    async def set_slot(self, conversation_id: str, name: str, value: Any) -> None:
+        await self._post_events(
+            conversation_id, [{"event": "slot", "name": name, "value": value}]
+        )
+
+    def _tracker_url(self, conversation_id: str) -> URL:
+        # yarl percent-encodes spaces, '?' and '#', so any sender id stays inside the path;
+        # slashes are kept, which Rasa's `<conversation_id:path>` route accepts.
+        return self.base_url / "conversations" / conversation_id / "tracker"
+
+    async def _post_events(
+        self,
+        conversation_id: str,
+        events: list[dict[str, Any]],
+        *,
+        deliver: bool = False,
+    ) -> None:
+        params = (
+            {"execute_side_effects": "true", "output_channel": self.output_channel}
+            if deliver
+            else {}
+        )
+        await self._request(
+            "POST",
+            self._tracker_url(conversation_id) / "events",
+            params=params,
+            json=events,
+        )
+
+    def _client(self) -> aiohttp.ClientSession:
+        if self._session is None or self._session.closed:
+            self._session = aiohttp.ClientSession(timeout=self._timeout)
+        return self._session
+
+    async def _request(
+        self,
+        method: str,
+        url: URL,
+        *,
+        params: dict[str, str] | None = None,
+        json: Any = None,
+    ) -> Any:
+        query = dict(params or {})
+        if self.token:
+            query["token"] = self.token
+        try:
+            async with self._client().request(
+                method, url, params=query, json=json
+            ) as response:
+                if response.status >= 500:
+                    raise RasaUnavailable(
+                        f"The assistant server failed (HTTP {response.status}). Try again shortly."
+                    )
+                if response.status in (401, 403):
+                    raise RasaError(
+                        "The assistant server refused the desk's request: check RASA_TOKEN."
+                    )
+                if response.status >= 400:
+                    raise RasaError(
+                        f"The assistant server rejected the request (HTTP {response.status})."
+                    )
+                return await response.json(content_type=None)
+        # On Python 3.10 asyncio's TimeoutError (raised by aiohttp) is not the builtin one.
+        except (aiohttp.ClientError, asyncio.exceptions.TimeoutError) as exc:
+            raise RasaUnavailable(
+                f"The assistant server at {self.base_url} cannot be reached. Try again shortly."
+            ) from exc
+        except ValueError as exc:
+            raise RasaError("The assistant server sent an unreadable answer.") from exc

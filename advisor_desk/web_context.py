@@ -1,0 +1,40 @@
+"""Typed access to what every handler needs: the engine, the Rasa client, the current advisor."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import Any, ParamSpec, TypeVar
+
+from aiohttp import web
+from sqlalchemy.engine import Engine
+
+from .rasa_client import RasaClient
+
+ENGINE = web.AppKey("engine", Engine)
+RASA = web.AppKey("rasa", RasaClient)
+ADVISOR = "advisor"  # request key, set by the auth middleware
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+def engine(request: web.Request) -> Engine:
+    return request.app[ENGINE]
+
+
+def rasa(request: web.Request) -> RasaClient:
+    return request.app[RASA]
+
+
+def current_advisor(request: web.Request) -> dict[str, Any]:
+    return request[ADVISOR]
+
+
+async def run_db(func: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+    """Run a blocking store call in a worker thread so the event loop keeps serving.
+
+    Password hashing and SQLite lock waits take real time; doing them inline would stall
+    every other advisor's request.
+    """
+    return await asyncio.to_thread(func, *args, **kwargs)

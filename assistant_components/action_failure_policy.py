@@ -1,0 +1,78 @@
+"""A policy that answers politely when a custom action produced nothing because it failed.
+
+When the action server is down or crashes, Rasa logs the error, records the action as executed and
+carries on without its events, so the user would get no reply at all. This policy notices that
+pattern (a custom action that should have spoken, executed by a policy, followed by nothing) and
+predicts a response that says the assistant cannot look that up right now.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Text
+
+from rasa.core.policies.policy import Policy, PolicyPrediction
+from rasa.engine.graph import ExecutionContext
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.core.constants import ACTION_LISTEN_NAME
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted
+from rasa.shared.core.generator import TrackerWithCachedStates
+from rasa.shared.core.trackers import DialogueStateTracker
+
+# Custom actions that legitimately return no events (they must never trigger the apology).
+SILENT_ACTIONS = {"action_session_start", "action_restart", "action_detect_language"}
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=False)
+class ActionFailurePolicy(Policy):
+    """Predicts `reply` after a failed custom action, then `action_listen`."""
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        """Defaults: highest priority so the apology wins ties; the response to send."""
+        return {"priority": 7, "reply": "utter_cannot_look_up"}
+
+    def __init__(
+        self,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        featurizer: Optional[Any] = None,
+    ) -> None:
+        super().__init__(config, model_storage, resource, execution_context, featurizer)
+        self.reply = config.get("reply", "utter_cannot_look_up")
+
+    def train(self, training_trackers: List[TrackerWithCachedStates], domain: Domain, **kwargs: Any) -> Resource:
+        """Nothing to learn: the pattern is structural."""
+        return self._resource
+
+    def predict_action_probabilities(
+        self,
+        tracker: DialogueStateTracker,
+        domain: Domain,
+        rule_only_data: Optional[Dict[Text, Any]] = None,
+        **kwargs: Any,
+    ) -> PolicyPrediction:
+        """Predict the apology, or abstain with all-zero confidences."""
+        probabilities = self._default_predictions(domain)
+        last = tracker.events[-1] if tracker.events else None
+        if isinstance(last, ActionExecuted) and last.policy is not None:
+            if self._failed_custom_action(last, domain):
+                probabilities[domain.index_for_action(self.reply)] = 1.0
+            elif last.action_name == self.reply:
+                probabilities[domain.index_for_action(ACTION_LISTEN_NAME)] = 1.0
+        return self._prediction(probabilities)
+
+    @staticmethod
+    def _failed_custom_action(event: ActionExecuted, domain: Domain) -> bool:
+        """A custom action or form ran as the last event and returned nothing at all.
+
+        Story trackers in `rasa test` carry no policy name on their events, so they never match.
+        """
+        name = event.action_name or ""
+        if name in SILENT_ACTIONS:
+            return False
+        return name in domain.user_actions or name in domain.form_names

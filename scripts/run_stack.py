@@ -1,0 +1,128 @@
+"""Starts the whole assistant on the embedded default (SQLite) and stops it cleanly on Ctrl-C.
+
+    python scripts/run_stack.py           # action server, Rasa server, advisor desk
+    python scripts/run_stack.py --shell   # action server + `rasa shell` in this terminal
+
+Ports come from ACTION_PORT (5055), RASA_PORT (5005) and DESK_PORT (5080). The Rasa HTTP API is protected
+by RASA_TOKEN; when it is unset a token is generated once and kept in var/rasa_token (mode 600).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import List
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+TOKEN_FILE = ROOT / "var" / "rasa_token"
+
+
+def rasa_token() -> str:
+    """RASA_TOKEN, or the generated token kept in var/rasa_token."""
+    if os.environ.get("RASA_TOKEN"):
+        return os.environ["RASA_TOKEN"]
+    if TOKEN_FILE.exists():
+        return TOKEN_FILE.read_text().strip()
+    TOKEN_FILE.parent.mkdir(parents=True, exist_ok=True)
+    token = secrets.token_urlsafe(24)
+    TOKEN_FILE.write_text(token)
+    TOKEN_FILE.chmod(0o600)
+    return token
+
+
+def wait_for(url: str, seconds: float, params: dict | None = None, key: str | None = None) -> bool:
+    """Poll `url` until it answers 200 (and, with `key`, until that field is set)."""
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        try:
+            response = requests.get(url, params=params, timeout=2)
+            if response.status_code == 200 and (key is None or response.json().get(key)):
+                return True
+        except (requests.RequestException, ValueError):
+            pass
+        time.sleep(1)
+    return False
+
+
+def stop(processes: List[subprocess.Popen]) -> None:
+    """Terminate children, then kill whatever has not exited after 15 s."""
+    for process in processes:
+        if process.poll() is None:
+            process.terminate()
+    for process in processes:
+        try:
+            process.wait(15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--shell", action="store_true", help="talk to the bot in this terminal")
+    args = parser.parse_args()
+    action_port = os.environ.get("ACTION_PORT", "5055")
+    rasa_port = os.environ.get("RASA_PORT", "5005")
+    desk_port = os.environ.get("DESK_PORT", "5080")
+    token = rasa_token()
+    env = {**os.environ, "RASA_TOKEN": token, "RASA_URL": f"http://localhost:{rasa_port}", "DESK_PORT": desk_port}
+    (ROOT / "var").mkdir(exist_ok=True)
+    processes: List[subprocess.Popen] = []
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    try:
+        processes.append(
+            subprocess.Popen([str(BIN / "rasa"), "run", "actions", "--port", action_port], cwd=ROOT, env=env)
+        )
+        if args.shell:
+            wait_for(f"http://localhost:{action_port}/health", 60)
+            return subprocess.call([str(BIN / "rasa"), "shell"], cwd=ROOT, env=env)
+        processes.append(
+            subprocess.Popen(
+                [str(BIN / "rasa"), "run", "--enable-api", "--auth-token", token, "--cors", "*", "--port", rasa_port],
+                cwd=ROOT,
+                env=env,
+            )
+        )
+        processes.append(
+            subprocess.Popen([str(BIN / "python"), "-m", "advisor_desk", "--port", desk_port], cwd=ROOT, env=env)
+        )
+        ready = wait_for(f"http://localhost:{rasa_port}/status", 300, {"token": token}, key="model_file")
+        print(
+            "\n".join(
+                [
+                    "",
+                    "The assistant is " + ("ready." if ready else "still starting (see the logs above)."),
+                    f"  Chat (REST):      POST http://localhost:{rasa_port}/webhooks/rest/webhook"
+                    ' {"sender": "me", "message": "hello"}',
+                    f"  Chat (socket.io): http://localhost:{rasa_port}/socket.io",
+                    f"  Rasa HTTP API:    http://localhost:{rasa_port}/status?token=<var/rasa_token>",
+                    f"  Action server:    http://localhost:{action_port}/health",
+                    f"  Advisor desk:     http://localhost:{desk_port}/",
+                    "                    first account: make advisor USERNAME=you ROLE=admin",
+                    "Press Ctrl-C to stop everything.",
+                    "",
+                ]
+            ),
+            flush=True,
+        )
+        while all(p.poll() is None for p in processes):
+            time.sleep(1)
+        print("A service stopped; stopping the others.", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("\nStopping...", flush=True)
+        return 0
+    finally:
+        stop(processes)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,130 @@
+"""Fixtures for the desk tests: real databases, a recording stand-in for Rasa, a live desk server."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from aiohttp import web
+from argon2 import PasswordHasher
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import Engine
+
+from advisor_desk import accounts, case_store
+from advisor_desk.app import create_app
+from advisor_desk.rasa_client import RasaClient
+
+from .support import ADVISORS, PASSWORD, RASA_TOKEN, Desk, FakeRasa, ServerThread
+
+PG_URL = os.environ.get("DESK_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def fast_password_hashing() -> Iterator[None]:
+    """Production-strength argon2 costs ~0.2 s per hash and the tests create dozens of accounts.
+
+    The same code path runs, with cheap parameters; test_desk_store checks the real ones once.
+    """
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(
+            accounts,
+            "_hasher",
+            PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1),
+        )
+        patch.setattr(accounts, "_dummy_hash", None)
+        yield
+
+
+def _postgres_available() -> bool:
+    try:
+        probe = create_engine(PG_URL)
+        with probe.connect():
+            pass
+        probe.dispose()
+    except Exception:  # noqa: BLE001 - any failure means "no server to test against"
+        return False
+    return True
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> str:
+    if not _postgres_available():
+        pytest.skip(f"PostgreSQL not reachable at {PG_URL} (set DESK_TEST_PG_URL)")
+    return PG_URL
+
+
+@pytest.fixture
+def sqlite_engine(tmp_path: Any) -> Iterator[Engine]:
+    engine = case_store.make_engine(f"sqlite:///{tmp_path / 'cases.db'}")
+    case_store.init_db(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def postgres_engine(postgres_url: str) -> Iterator[Engine]:
+    """An engine bound to a fresh schema, so parallel test runs never see each other's rows."""
+    schema = f"desk_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(postgres_url, future=True)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    engine = case_store.make_engine(postgres_url, connect_args={"options": f"-csearch_path={schema}"}, pool_size=25)
+    case_store.init_db(engine)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def engine(request: pytest.FixtureRequest) -> Engine:
+    return request.getfixturevalue(f"{request.param}_engine")
+
+
+@pytest.fixture
+def new_conversation() -> Callable[[], str]:
+    return lambda: f"conv-{uuid.uuid4().hex}"
+
+
+@pytest.fixture(scope="module")
+def desk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Desk]:
+    """One live desk per test module; tests create their own cases so they stay independent."""
+    db = case_store.make_engine(f"sqlite:///{tmp_path_factory.mktemp('desk') / 'cases.db'}")
+    case_store.init_db(db)
+    rasa = FakeRasa()
+    rasa.server.start()
+    client = RasaClient(rasa.server.url, RASA_TOKEN, timeout=5)
+    app = create_app(db, client)
+
+    async def close_client(_app: web.Application) -> None:
+        await client.close()
+
+    app.on_cleanup.append(close_client)
+    server = ServerThread(app).start()
+    running = Desk(db, rasa, server)
+    for username, (role, display_name) in ADVISORS.items():
+        advisor = case_store.create_advisor(db, username, PASSWORD, role, display_name)
+        running.ids[username] = advisor["id"]
+        if username != "olaf":
+            running.tokens[username] = running.login(username).json()["token"]
+    case_store.set_advisor_active(db, "olaf", False)
+    try:
+        yield running
+    finally:
+        server.stop()
+        rasa.server.stop()
+        db.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _rasa_healthy(request: pytest.FixtureRequest) -> Iterator[None]:
+    """A test that breaks the fake Rasa must not break the next one."""
+    yield
+    if "desk" in request.fixturenames:
+        request.getfixturevalue("desk").rasa.fail_status = None

@@ -1,0 +1,182 @@
+"""Starts the real services for tests: the action server, the Rasa server and the advisor desk.
+
+Each runs as its own process from the project's venv, on a free port, with its databases in a temporary
+folder, exactly as `make run` starts them (but with test settings).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any, Dict, List, Optional
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+ALWAYS_OPEN = "timezone: Europe/Brussels\nhours: {%s}\nclosed_dates: []\n" % ", ".join(
+    f'{d}: ["00:00", "24:00"]' for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+)
+ALWAYS_CLOSED = "timezone: Europe/Brussels\nhours: {}\nclosed_dates: []\n"
+
+
+def free_port() -> int:
+    """A TCP port nothing listens on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_until(check, seconds: float, what: str) -> None:
+    """Poll `check()` until truthy, or fail with `what`."""
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        try:
+            if check():
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.5)
+    raise RuntimeError(f"{what} did not come up within {seconds:.0f} s")
+
+
+class Service:
+    """One subprocess with its log file."""
+
+    def __init__(self, name: str, args: List[str], env: Dict[str, str], log_dir: Path) -> None:
+        self.name, self.args, self.env = name, args, env
+        self.log_path = log_dir / f"{name}.log"
+        self.process: Optional[subprocess.Popen] = None
+
+    def start(self) -> None:
+        with open(self.log_path, "a") as log:  # the child keeps its own copy of the descriptor
+            self.process = subprocess.Popen(
+                self.args, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            )
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(5)
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+
+class Stack:
+    """Action server + Rasa server (+ desk), configured for one test session."""
+
+    def __init__(self, workdir: Path) -> None:
+        self.workdir = workdir
+        self.token = secrets.token_hex(16)
+        self.action_port, self.rasa_port, self.desk_port = free_port(), free_port(), free_port()
+        self.rasa_url = f"http://127.0.0.1:{self.rasa_port}"
+        self.desk_url = f"http://127.0.0.1:{self.desk_port}"
+        self.action_url = f"http://127.0.0.1:{self.action_port}"
+        self.office_hours = workdir / "office_hours.yml"
+        self.office_hours.write_text(ALWAYS_OPEN)
+        self.cases_db_url = f"sqlite:///{workdir / 'cases.db'}"
+        endpoints = workdir / "endpoints.yml"
+        endpoints.write_text(
+            f'action_endpoint:\n  url: "{self.action_url}/webhook"\n'
+            f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{workdir / "tracker.db"}"\n'
+        )
+        env = {
+            **os.environ,
+            "CASES_DB_URL": self.cases_db_url,
+            "KNOWLEDGE_DB_URL": f"sqlite:///{workdir / 'knowledge.db'}",
+            "OFFICE_HOURS_FILE": str(self.office_hours),
+            "RASA_URL": self.rasa_url,
+            "RASA_TOKEN": self.token,
+            "RASA_TELEMETRY_ENABLED": "false",
+            "TF_CPP_MIN_LOG_LEVEL": "2",
+        }
+        self.env = env
+        self.actions = Service(
+            "actions", [str(BIN / "rasa"), "run", "actions", "--port", str(self.action_port)], env, workdir
+        )
+        self.rasa = Service(
+            "rasa",
+            [
+                str(BIN / "rasa"),
+                "run",
+                "--enable-api",
+                "--auth-token",
+                self.token,
+                "--port",
+                str(self.rasa_port),
+                "--endpoints",
+                str(endpoints),
+                "--model",
+                str(ROOT / "models"),
+            ],
+            env,
+            workdir,
+        )
+        self.desk = Service(
+            "desk", [str(BIN / "python"), "-m", "advisor_desk", "--port", str(self.desk_port)], env, workdir
+        )
+
+    def start(self) -> None:
+        self.actions.start()
+        self.rasa.start()
+        self.desk.start()
+        self.wait_for_actions()
+        wait_until(
+            lambda: (
+                requests.get(f"{self.rasa_url}/status", params={"token": self.token}, timeout=5)
+                .json()
+                .get("model_file")
+            ),
+            300,
+            "Rasa server (model loaded)",
+        )
+        wait_until(lambda: requests.get(f"{self.desk_url}/health", timeout=5).ok, 60, "advisor desk")
+
+    def wait_for_actions(self) -> None:
+        wait_until(lambda: requests.get(f"{self.action_url}/health", timeout=5).ok, 120, "action server")
+
+    def stop(self) -> None:
+        for service in (self.desk, self.rasa, self.actions):
+            service.stop()
+
+    # --- talking to the bot
+    def say(self, sender: str, text: Any, metadata: Optional[dict] = None) -> List[dict]:
+        """Send one message over the REST channel; the bot's replies."""
+        body: Dict[str, Any] = {"sender": sender, "message": text}
+        if metadata:
+            body["metadata"] = metadata
+        response = requests.post(f"{self.rasa_url}/webhooks/rest/webhook", json=body, timeout=60)
+        response.raise_for_status()
+        return response.json()
+
+    def tracker(self, sender: str) -> dict:
+        response = requests.get(
+            f"{self.rasa_url}/conversations/{sender}/tracker", params={"token": self.token}, timeout=30
+        )
+        response.raise_for_status()
+        return response.json()
+
+
+def text_of(replies: List[dict]) -> str:
+    """Everything a user would see: texts and button titles."""
+    parts = []
+    for reply in replies:
+        parts.append(reply.get("text") or "")
+        parts += [b.get("title", "") for b in reply.get("buttons") or []]
+    return "\n".join(p for p in parts if p)
+
+
+def payloads(replies: List[dict]) -> List[str]:
+    """Button payloads offered in the replies."""
+    return [b.get("payload", "") for r in replies for b in r.get("buttons") or []]

@@ -1,0 +1,112 @@
+"""The knowledge in knowledge/ is complete, sourced, fresh enough, and loads into the SQL store."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+
+import pytest
+import yaml
+from sqlalchemy import create_engine
+
+from actions.knowledge.entry import LANGUAGES, TOPICS
+from actions.knowledge.loader import KnowledgeError, load_entries, read_raw
+from actions.knowledge.schema import check_all, stale_entries
+from actions.knowledge.store import KnowledgeStore
+from actions.paths import KNOWLEDGE_DIR
+
+MAIN_TOPICS = ("startup", "location", "permits", "financing", "clusters")
+
+
+@pytest.fixture(scope="module")
+def raw():
+    return read_raw(KNOWLEDGE_DIR)
+
+
+def test_every_entry_passes_the_schema(raw):
+    assert check_all(raw) == []
+
+
+def test_no_entry_is_older_than_18_months(raw):
+    stale = stale_entries(raw, dt.date.today())
+    if stale:
+        print("Stale entries (review them against their source):\n  " + "\n  ".join(stale))
+    assert not stale
+
+
+def test_coverage_per_topic(raw):
+    per_topic = Counter(topic for topic, _ in raw)
+    assert set(per_topic) == set(TOPICS)
+    assert sum(per_topic.values()) >= 60
+    assert all(per_topic[t] >= 8 for t in MAIN_TOPICS), per_topic
+
+
+def test_every_entry_has_both_languages_and_names(raw):
+    for _, entry in raw:
+        for lang in LANGUAGES:
+            assert entry["title"][lang].strip() and entry["answer"][lang].strip(), entry["id"]
+            assert entry["keywords"][lang], f"{entry['id']} has no {lang} keywords"
+
+
+def test_answers_do_not_give_numbers_the_fact_sheet_rejects(raw):
+    for _, entry in raw:
+        for lang in LANGUAGES:
+            text = entry["answer"][lang]
+            assert " 1500" not in text and "0800" not in text, entry["id"]
+
+
+def test_schema_catches_the_mistakes_staff_make(tmp_path):
+    bad = {
+        "topic": "financing",
+        "entries": [
+            {
+                "id": "x",
+                "type": "measure",
+                "title": {"en": "X"},
+                "answer": {"en": "a", "nl": "b"},
+                "source_url": "vlaio.be/page",
+                "reviewed": "2026-13-01",
+                "synonyms": {"en": []},
+                "keywords": {"en": []},
+                "eligibility": {"purposes": ["holiday"]},
+                "related": ["missing"],
+            },
+            {
+                "id": "x",
+                "type": "measure",
+                "title": {"en": "X", "nl": "X"},
+                "answer": {"en": "a", "nl": "b"},
+                "source_url": "https://www.vlaio.be",
+                "reviewed": "2020-01-01",
+                "synonyms": {},
+                "keywords": {},
+            },
+        ],
+    }
+    (tmp_path / "financing.yml").write_text(yaml.safe_dump(bad))
+    errors = "\n".join(check_all(read_raw(tmp_path)))
+    for expected in (
+        "title has no 'nl'",
+        "not a valid http(s) URL",
+        "not an ISO date",
+        "unknown values ['holiday']",
+        "duplicate id",
+        "'missing' does not exist",
+        "no 'financing_overview'",
+    ):
+        assert expected in errors
+    with pytest.raises(KnowledgeError):
+        load_entries(tmp_path)
+    assert stale_entries(read_raw(tmp_path)[1:], dt.date(2026, 11, 25)) == ["x (reviewed 2020-01-01)"]
+
+
+def test_store_round_trip_and_reload(tmp_path):
+    entries = load_entries(KNOWLEDGE_DIR)
+    store = KnowledgeStore(create_engine(f"sqlite:///{tmp_path / 'k.db'}", future=True))
+    store.replace_all(entries)
+    store.replace_all(entries)  # reloading does not duplicate
+    stored = store.all()
+    assert len(stored) == len(entries)
+    original = next(e for e in entries if e.id == "financing_overview")
+    assert store.get("financing_overview") == original
+    assert store.get("no_such_entry") is None

@@ -1,0 +1,70 @@
+"""The standard Rasa commands on this project: data validation, conversation tests, NLU on held-out text."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from actions.paths import ROOT
+
+pytestmark = pytest.mark.rasa_cli
+RASA = str(Path(sys.executable).parent / "rasa")
+MIN_MACRO_F1 = 0.90
+
+
+def rasa(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([RASA, *args], check=False, cwd=ROOT, capture_output=True, text=True, timeout=900)
+
+
+def examples(path: Path) -> set:
+    found = set()
+    for block in yaml.safe_load(path.read_text())["nlu"]:
+        found |= {line[2:].strip().lower() for line in block["examples"].splitlines() if line.strip().startswith("- ")}
+    return found
+
+
+def test_data_validates_without_warnings():
+    result = rasa("data", "validate", "--fail-on-warnings")
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+
+
+def test_conversation_stories_pass(tmp_path):
+    result = rasa(
+        "test", "core", "--stories", "tests/test_stories.yml", "--fail-on-prediction-errors", "--out", str(tmp_path)
+    )
+    assert result.returncode == 0, (
+        (tmp_path / "failed_test_stories.yml").read_text()
+        if (tmp_path / "failed_test_stories.yml").exists()
+        else result.stdout[-3000:]
+    )
+
+
+@pytest.mark.parametrize("holdout", ["tests/nlu_holdout.yml", "tests/nlu_holdout_nl.yml"])
+def test_held_out_nlu_macro_f1(holdout, tmp_path):
+    result = rasa("test", "nlu", "--nlu", holdout, "--out", str(tmp_path))
+    assert result.returncode == 0, result.stderr[-3000:]
+    report = json.loads((tmp_path / "intent_report.json").read_text())
+    f1 = report["macro avg"]["f1-score"]
+    worst = sorted(
+        (v["f1-score"], k)
+        for k, v in report.items()
+        if isinstance(v, dict) and "support" in v and k not in ("macro avg", "weighted avg", "micro avg")
+    )[:4]
+    print(f"{holdout}: macro F1 {f1:.3f}; weakest intents {worst}")
+    results_dir = ROOT / "results"
+    results_dir.mkdir(exist_ok=True)
+    (results_dir / f"{Path(holdout).stem}_report.json").write_text(json.dumps(report, indent=1))
+    assert f1 >= MIN_MACRO_F1, f"macro F1 {f1:.3f} < {MIN_MACRO_F1}; weakest {worst}"
+
+
+@pytest.mark.parametrize("holdout, lang", [("tests/nlu_holdout.yml", "en"), ("tests/nlu_holdout_nl.yml", "nl")])
+def test_held_out_text_is_not_in_training_data(holdout, lang):
+    training = set()
+    for path in (ROOT / "data" / "nlu").rglob("*.yml"):
+        training |= examples(path)
+    assert not (examples(ROOT / holdout) & training)

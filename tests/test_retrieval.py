@@ -1,0 +1,42 @@
+"""Specific questions find the specific entry; vague or unknown ones find nothing specific."""
+
+from __future__ import annotations
+
+import pytest
+
+from actions.knowledge.base import KnowledgeBase
+from actions.knowledge.loader import load_entries
+from actions.paths import KNOWLEDGE_DIR
+
+
+@pytest.fixture(scope="module")
+def kb():
+    return KnowledgeBase(load_entries(KNOWLEDGE_DIR))
+
+
+def ruler_entity(kb, text):
+    """What SpacyEntityExtractor returns for a recognised name: the matched text."""
+    return {"entity": "measure", "value": text}
+
+
+@pytest.mark.parametrize("name", ["kmo portefeuille", "KMO-portefeuille", "sme wallet", "SME-wallet"])
+def test_all_names_of_a_measure_resolve_to_one_entry(kb, name):
+    assert kb.resolver.resolve(name) == "kmo_portefeuille"
+
+
+def test_a_named_measure_beats_text_similarity(kb):
+    hit = kb.find("what about the sme wallet", "financing", [ruler_entity(kb, "sme wallet")])
+    assert hit and hit.entry.id == "kmo_portefeuille"
+
+
+def test_button_with_entry_id_opens_that_entry(kb):
+    hit = kb.find("", "financing", [{"entity": "entry_id", "value": "winwinlening"}])
+    assert hit and hit.entry.id == "winwinlening"
+
+
+def test_vague_question_finds_nothing_specific(kb):
+    assert kb.find("tell me something", "financing", []) is None
+
+
+def test_unknown_topic_question_finds_nothing_specific(kb):
+    assert kb.find("can I deduct my dog food from taxes", "financing", []) is None

@@ -1,0 +1,42 @@
+"""The spaCy pipeline is generated from knowledge/: editing a synonym changes what is recognised."""
+
+from __future__ import annotations
+
+import shutil
+
+import spacy
+import yaml
+
+from actions.knowledge.build_spacy import build
+from actions.paths import KNOWLEDGE_DIR, ROOT
+
+
+def test_built_pipeline_recognises_every_name_of_a_measure(tmp_path):
+    build(KNOWLEDGE_DIR, tmp_path / "pipeline")
+    nlp = spacy.load(tmp_path / "pipeline")
+    for text in ("is de KMO portefeuille iets voor mij", "what is the sme-wallet", "sme wallet please"):
+        ents = [(e.label_, e.ent_id_) for e in nlp(text).ents]
+        assert ("measure", "kmo_portefeuille") in ents, text
+
+
+def test_editing_a_synonym_and_rebuilding_changes_recognition(tmp_path):
+    knowledge = tmp_path / "knowledge"
+    shutil.copytree(KNOWLEDGE_DIR, knowledge)
+    path = knowledge / "financing.yml"
+    data = yaml.safe_load(path.read_text())
+    entry = next(e for e in data["entries"] if e["id"] == "kmo_portefeuille")
+    entry["synonyms"]["en"].append("training wallet thing")
+    path.write_text(yaml.safe_dump(data, allow_unicode=True))
+
+    before = spacy.load(build(KNOWLEDGE_DIR, tmp_path / "before") and tmp_path / "before")
+    after = spacy.load(build(knowledge, tmp_path / "after") and tmp_path / "after")
+    text = "tell me about the training wallet thing"
+    assert not [e for e in before(text).ents if e.ent_id_ == "kmo_portefeuille"]
+    assert [e.ent_id_ for e in after(text).ents] == ["kmo_portefeuille"]
+
+
+def test_rasa_config_points_at_the_generated_pipeline():
+    config = yaml.safe_load((ROOT / "config.yml").read_text())
+    spacy_nlp = next(c for c in config["pipeline"] if c["name"] == "SpacyNLP")
+    assert spacy_nlp["model"] == "spacy_pipeline"
+    assert any(c["name"] == "SpacyEntityExtractor" for c in config["pipeline"])
