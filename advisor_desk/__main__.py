@@ -14,13 +14,9 @@ from .app import create_app
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m advisor_desk", description=__doc__)
     parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument(
-        "--port", type=int, default=int(os.environ.get("DESK_PORT", "5080"))
-    )
+    parser.add_argument("--port", type=int, default=int(os.environ.get("DESK_PORT", "5080")))
     args = parser.parse_args(argv)
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     web.run_app(create_app(), host=args.host, port=args.port)
 
 

@@ -21,11 +21,7 @@ def is_assignee(advisor: Advisor, case: CaseDict) -> bool:
 
 def can_view(advisor: Advisor, case: CaseDict) -> bool:
     """Queue cases are open to every advisor (to decide whether to claim); held ones to their holder."""
-    return (
-        is_admin(advisor)
-        or case["status"] in CLAIMABLE_STATUSES
-        or is_assignee(advisor, case)
-    )
+    return is_admin(advisor) or case["status"] in CLAIMABLE_STATUSES or is_assignee(advisor, case)
 
 
 def can_manage(advisor: Advisor, case: CaseDict) -> bool:

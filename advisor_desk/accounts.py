@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import timedelta
+from functools import lru_cache
 from typing import Any
 
 from argon2 import PasswordHasher
@@ -19,7 +20,6 @@ from .models import ROLES, Advisor, DeskSession, utcnow
 DEFAULT_SESSION_TTL = timedelta(hours=12)
 
 _hasher = PasswordHasher()
-_dummy_hash: str | None = None
 
 
 def advisor_dict(advisor: Advisor) -> dict[str, Any]:
@@ -89,7 +89,7 @@ def verify_login(engine: Engine, username: str, password: str) -> dict[str, Any]
     with Session(engine) as session, session.begin():
         advisor = _by_username(session, username)
         if advisor is None:
-            _password_matches(_get_dummy_hash(), password)
+            _password_matches(_dummy_hash(_hasher), password)
             return None
         if not _password_matches(advisor.password_hash, password) or not advisor.active:
             return None
@@ -105,20 +105,17 @@ def _password_matches(password_hash: str, password: str) -> bool:
         return False
 
 
-def _get_dummy_hash() -> str:
-    global _dummy_hash
-    if _dummy_hash is None:
-        _dummy_hash = _hasher.hash(secrets.token_urlsafe(16))
-    return _dummy_hash
+@lru_cache(maxsize=4)
+def _dummy_hash(hasher: PasswordHasher) -> str:
+    """A hash of a random password, made once per hasher, for checks against unknown usernames."""
+    return hasher.hash(secrets.token_urlsafe(16))
 
 
 def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def create_session(
-    engine: Engine, advisor_id: int, ttl: timedelta = DEFAULT_SESSION_TTL
-) -> str:
+def create_session(engine: Engine, advisor_id: int, ttl: timedelta = DEFAULT_SESSION_TTL) -> str:
     """Start a login session and return its token; only the token's sha256 is stored."""
     token = secrets.token_urlsafe(32)
     now = utcnow()
@@ -155,9 +152,7 @@ def advisor_for_token(engine: Engine, token: str) -> dict[str, Any] | None:
 
 def delete_session(engine: Engine, token: str) -> None:
     with Session(engine) as session, session.begin():
-        session.execute(
-            delete(DeskSession).where(DeskSession.token_hash == _token_hash(token))
-        )
+        session.execute(delete(DeskSession).where(DeskSession.token_hash == _token_hash(token)))
 
 
 def set_advisor_active(engine: Engine, username: str, active: bool) -> bool:
@@ -168,9 +163,7 @@ def set_advisor_active(engine: Engine, username: str, active: bool) -> bool:
             return False
         advisor.active = active
         if not active:
-            session.execute(
-                delete(DeskSession).where(DeskSession.advisor_id == advisor.id)
-            )
+            session.execute(delete(DeskSession).where(DeskSession.advisor_id == advisor.id))
         return True
 
 

@@ -29,9 +29,7 @@ async def login(request: web.Request) -> web.Response:
     response = web.json_response(
         {
             "token": token,
-            "advisor": {
-                k: advisor[k] for k in ("id", "username", "display_name", "role")
-            },
+            "advisor": {k: advisor[k] for k in ("id", "username", "display_name", "role")},
         }
     )
     set_session_cookie(response, token, ttl)
@@ -59,10 +57,4 @@ async def me(request: web.Request) -> web.Response:
 async def advisors(request: web.Request) -> web.Response:
     """Active colleagues, for the transfer picker."""
     found = await run_db(accounts.list_advisors, engine(request), active_only=True)
-    return web.json_response(
-        {
-            "advisors": [
-                {k: a[k] for k in ("username", "display_name", "role")} for a in found
-            ]
-        }
-    )
+    return web.json_response({"advisors": [{k: a[k] for k in ("username", "display_name", "role")} for a in found]})

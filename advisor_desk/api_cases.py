@@ -26,9 +26,7 @@ READ_AUDIT_WINDOW = timedelta(minutes=5)
 
 
 async def _load_case(request: web.Request) -> dict[str, Any]:
-    case = await run_db(
-        case_store.get_case, engine(request), int(request.match_info["case_id"])
-    )
+    case = await run_db(case_store.get_case, engine(request), int(request.match_info["case_id"]))
     if case is None:
         raise ApiError(404, "No such case.")
     return case
@@ -87,17 +85,13 @@ def _with_warning(payload: dict[str, Any], warning: str | None) -> dict[str, Any
 
 @routes.get("/api/queue")
 async def queue(request: web.Request) -> web.Response:
-    return web.json_response(
-        {"cases": await run_db(case_store.list_queue, engine(request))}
-    )
+    return web.json_response({"cases": await run_db(case_store.list_queue, engine(request))})
 
 
 @routes.get("/api/cases/mine")
 async def mine(request: web.Request) -> web.Response:
     me = current_advisor(request)
-    return web.json_response(
-        {"cases": await run_db(case_store.list_mine, engine(request), me["id"])}
-    )
+    return web.json_response({"cases": await run_db(case_store.list_mine, engine(request), me["id"])})
 
 
 @routes.post(CASE_PATH + "/claim")
@@ -105,13 +99,14 @@ async def claim(request: web.Request) -> web.Response:
     case = await _load_case(request)
     me = current_advisor(request)
     if not await run_db(case_store.claim_case, engine(request), case["id"], me["id"]):
-        _require_open(case)
+        current = await _reload(request, case)
+        _require_open(current)
+        if current["advisor_id"] == me["id"]:
+            raise ApiError(409, "You already hold this case.")
         raise ApiError(409, "Another advisor has already claimed this case.")
     await _audit(request, case, "claim")
     warning = await _pause_chat(request, case)
-    return web.json_response(
-        _with_warning({"case": await _reload(request, case)}, warning)
-    )
+    return web.json_response(_with_warning({"case": await _reload(request, case)}, warning))
 
 
 @routes.get(CASE_PATH)
@@ -144,9 +139,7 @@ async def reply(request: web.Request) -> web.Response:
     me = current_advisor(request)
     _allow(is_assignee(me, case), "Only the advisor who holds this case can reply.")
     text = required_text(await read_json_object(request))
-    await rasa(request).send_advisor_message(
-        case["conversation_id"], text, me["display_name"]
-    )
+    await rasa(request).send_advisor_message(case["conversation_id"], text, me["display_name"])
     # The text itself is in Rasa's tracker; the audit log keeps no copy of confidential content.
     await _audit(request, case, "reply", f"{len(text)} characters")
     return web.json_response({"ok": True})
@@ -161,9 +154,7 @@ async def add_note(request: web.Request) -> web.Response:
         "Only the advisor who holds this case (or an admin) can add notes.",
     )
     text = required_text(await read_json_object(request))
-    note = await run_db(
-        case_store.add_note, engine(request), case["id"], me["id"], text
-    )
+    note = await run_db(case_store.add_note, engine(request), case["id"], me["id"], text)
     await _audit(request, case, "note")
     return web.json_response({"note": note}, status=201)
 
@@ -176,9 +167,7 @@ async def transfer(request: web.Request) -> web.Response:
         can_manage(current_advisor(request), case),
         "Only the advisor who holds this case (or an admin) can transfer it.",
     )
-    username = required_string(
-        await read_json_object(request), "advisor_username"
-    ).strip()
+    username = required_string(await read_json_object(request), "advisor_username").strip()
     target = await run_db(accounts.get_advisor_by_username, engine(request), username)
     if target is None or not target["active"]:
         raise ApiError(400, f"There is no active advisor '{username}'.")
@@ -191,13 +180,9 @@ async def transfer(request: web.Request) -> web.Response:
     )
     if not moved:
         raise ApiError(409, "The case changed meanwhile; reload it and try again.")
-    await _audit(
-        request, case, "transfer", f"{case['advisor_username'] or '-'} -> {username}"
-    )
+    await _audit(request, case, "transfer", f"{case['advisor_username'] or '-'} -> {username}")
     warning = None if case["status"] == "claimed" else await _pause_chat(request, case)
-    return web.json_response(
-        _with_warning({"case": await _reload(request, case)}, warning)
-    )
+    return web.json_response(_with_warning({"case": await _reload(request, case)}, warning))
 
 
 @routes.post(CASE_PATH + "/resolve")
@@ -215,9 +200,7 @@ async def resolve(request: web.Request) -> web.Response:
     )
     client = rasa(request)
     conversation_id = case["conversation_id"]
-    await client.send_bot_message(
-        conversation_id, handback_message(case["language"]), {"handback": True}
-    )
+    await client.send_bot_message(conversation_id, handback_message(case["language"]), {"handback": True})
     await client.resume(conversation_id)
     await client.set_slot(conversation_id, "case_id", None)
     resolved = await run_db(

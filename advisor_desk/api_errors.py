@@ -34,9 +34,7 @@ def is_api_path(request: web.Request) -> bool:
 
 
 @web.middleware
-async def error_middleware(
-    request: web.Request, handler: Handler
-) -> web.StreamResponse:
+async def error_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Map every failure of an API call to JSON: the desk's scripts always get a readable error."""
     try:
         return await handler(request)

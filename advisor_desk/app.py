@@ -32,17 +32,13 @@ async def health(_request: web.Request) -> web.Response:
     return web.json_response({"status": "ok"})
 
 
-async def _add_security_headers(
-    request: web.Request, response: web.StreamResponse
-) -> None:
+async def _add_security_headers(request: web.Request, response: web.StreamResponse) -> None:
     response.headers.update(SECURITY_HEADERS)
     if request.path.startswith("/api/"):
         response.headers["Cache-Control"] = "no-store"
 
 
-def create_app(
-    engine: Engine | None = None, rasa: RasaClient | None = None
-) -> web.Application:
+def create_app(engine: Engine | None = None, rasa: RasaClient | None = None) -> web.Application:
     """Build the desk. Pass `engine` / `rasa` to use your own (tests do); else both come from env."""
     owns_engine = engine is None
     owns_rasa = rasa is None

@@ -26,22 +26,16 @@ def token_from_request(request: web.Request) -> str | None:
     return request.cookies.get(COOKIE_NAME) or None
 
 
-def _is_public(path: str) -> bool:
-    return path in PUBLIC_PATHS or path.startswith(PUBLIC_PREFIXES)
-
-
 @web.middleware
 async def auth_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Attach the advisor to the request; 401 JSON for the API, a redirect to /login for pages."""
+    if request.path.startswith(PUBLIC_PREFIXES):
+        return await handler(request)  # static files: no session lookup needed
     token = token_from_request(request)
-    advisor = (
-        await run_db(accounts.advisor_for_token, engine(request), token)
-        if token
-        else None
-    )
+    advisor = await run_db(accounts.advisor_for_token, engine(request), token) if token else None
     if advisor is not None:
         request[ADVISOR] = advisor
-    elif not _is_public(request.path):
+    elif request.path not in PUBLIC_PATHS:
         if is_api_path(request):
             return error_response(401, "Log in first.")
         raise web.HTTPFound("/login")
@@ -60,9 +54,7 @@ def _cookie_secure() -> bool:
     return os.environ.get("DESK_COOKIE_SECURE", "1").lower() not in ("0", "false", "no")
 
 
-def set_session_cookie(
-    response: web.StreamResponse, token: str, ttl: timedelta
-) -> None:
+def set_session_cookie(response: web.StreamResponse, token: str, ttl: timedelta) -> None:
     response.set_cookie(
         COOKIE_NAME,
         token,

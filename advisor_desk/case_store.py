@@ -91,15 +91,11 @@ def _fetch_case(engine: Engine, query: Select) -> dict[str, Any] | None:
     return found[0] if found else None
 
 
-def open_case_for_conversation(
-    engine: Engine, conversation_id: str
-) -> dict[str, Any] | None:
+def open_case_for_conversation(engine: Engine, conversation_id: str) -> dict[str, Any] | None:
     """The conversation's waiting, claimed or callback case, if any."""
     return _fetch_case(
         engine,
-        _cases_query().where(
-            Case.conversation_id == conversation_id, Case.status.in_(OPEN_STATUSES)
-        ),
+        _cases_query().where(Case.conversation_id == conversation_id, Case.status.in_(OPEN_STATUSES)),
     )
 
 
@@ -121,9 +117,7 @@ def open_or_create_case(
     fails and we return the winner's case instead of a second one.
     """
     if status not in NEW_CASE_STATUSES:
-        raise ValueError(
-            f"a new case must have status {' or '.join(NEW_CASE_STATUSES)}"
-        )
+        raise ValueError(f"a new case must have status {' or '.join(NEW_CASE_STATUSES)}")
     if language not in LANGUAGES:
         raise ValueError(f"language must be one of {', '.join(LANGUAGES)}")
     existing = open_case_for_conversation(engine, conversation_id)
@@ -163,9 +157,7 @@ def list_queue(engine: Engine) -> list[dict[str, Any]]:
     """Cases nobody holds yet (waiting or callback), oldest first so nobody waits longest."""
     return _fetch_cases(
         engine,
-        _cases_query()
-        .where(Case.status.in_(CLAIMABLE_STATUSES))
-        .order_by(Case.created_at, Case.id),
+        _cases_query().where(Case.status.in_(CLAIMABLE_STATUSES)).order_by(Case.created_at, Case.id),
     )
 
 
@@ -178,9 +170,7 @@ def list_mine(engine: Engine, advisor_id: int) -> list[dict[str, Any]]:
     )
 
 
-def _conditional_update(
-    engine: Engine, case_id: int, *conditions: Any, **values: Any
-) -> bool:
+def _conditional_update(engine: Engine, case_id: int, *conditions: Any, **values: Any) -> bool:
     """Apply `values` only if the case still matches `conditions`; True if this call won."""
     now = utcnow()
     statement = (
@@ -211,9 +201,7 @@ def claim_case(engine: Engine, case_id: int, advisor_id: int) -> bool:
     )
 
 
-def transfer_case(
-    engine: Engine, case_id: int, to_advisor_id: int, *, expected_advisor_id: int | None
-) -> bool:
+def transfer_case(engine: Engine, case_id: int, to_advisor_id: int, *, expected_advisor_id: int | None) -> bool:
     """Hand an open case to another advisor, only if it is still held by `expected_advisor_id`.
 
     The expected holder (None = unassigned) makes this a compare-and-swap: a transfer based
@@ -230,9 +218,7 @@ def transfer_case(
     )
 
 
-def resolve_case(
-    engine: Engine, case_id: int, *, expected_advisor_id: int | None
-) -> bool:
+def resolve_case(engine: Engine, case_id: int, *, expected_advisor_id: int | None) -> bool:
     """Close an open case still held by `expected_advisor_id`; False if it changed meanwhile."""
     return _conditional_update(
         engine,
@@ -244,13 +230,9 @@ def resolve_case(
     )
 
 
-def add_note(
-    engine: Engine, case_id: int, advisor_id: int, text: str
-) -> dict[str, Any]:
+def add_note(engine: Engine, case_id: int, advisor_id: int, text: str) -> dict[str, Any]:
     with Session(engine) as session, session.begin():
-        note = CaseNote(
-            case_id=case_id, advisor_id=advisor_id, text=text, created_at=utcnow()
-        )
+        note = CaseNote(case_id=case_id, advisor_id=advisor_id, text=text, created_at=utcnow())
         session.add(note)
         session.flush()
         advisor = session.get(Advisor, advisor_id)
@@ -320,9 +302,7 @@ def audit(
     return True
 
 
-def list_audit(
-    engine: Engine, case_id: int | None = None, *, limit: int = 500
-) -> list[dict[str, Any]]:
+def list_audit(engine: Engine, case_id: int | None = None, *, limit: int = 500) -> list[dict[str, Any]]:
     """Audit entries, newest first; all of them, or those of one case."""
     query = (
         select(AuditEntry, Advisor)

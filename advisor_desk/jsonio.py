@@ -25,9 +25,7 @@ async def read_json_object(request: web.Request) -> dict[str, Any]:
 def required_string(body: dict[str, Any], field: str) -> str:
     value = body.get(field)
     if not isinstance(value, str) or not value.strip():
-        raise ApiError(
-            400, f"Field '{field}' is required and must be a non-empty string."
-        )
+        raise ApiError(400, f"Field '{field}' is required and must be a non-empty string.")
     return value
 
 
@@ -35,7 +33,5 @@ def required_text(body: dict[str, Any], field: str = "text") -> str:
     """A message or note: trimmed, non-empty, at most MAX_TEXT_LENGTH characters."""
     text = required_string(body, field).strip()
     if len(text) > MAX_TEXT_LENGTH:
-        raise ApiError(
-            400, f"Field '{field}' is longer than {MAX_TEXT_LENGTH} characters."
-        )
+        raise ApiError(400, f"Field '{field}' is longer than {MAX_TEXT_LENGTH} characters.")
     return text

@@ -34,17 +34,13 @@ def read_password() -> str:
         if getpass.getpass("Repeat password: ") != password:
             raise CommandError("the passwords do not match")
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise CommandError(
-            f"the password must have at least {MIN_PASSWORD_LENGTH} characters"
-        )
+        raise CommandError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
     return password
 
 
 def create_advisor(engine: Engine, args: argparse.Namespace) -> str:
     try:
-        advisor = accounts.create_advisor(
-            engine, args.username, read_password(), args.role, args.display_name
-        )
+        advisor = accounts.create_advisor(engine, args.username, read_password(), args.role, args.display_name)
     except ValueError as exc:
         raise CommandError(str(exc)) from exc
     return f"created {advisor['role']} {advisor['username']} (id {advisor['id']})"
@@ -76,17 +72,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m advisor_desk.manage")
     commands = parser.add_subparsers(dest="command", required=True)
 
-    create = commands.add_parser(
-        "create-advisor", help="create an advisor or admin account"
-    )
+    create = commands.add_parser("create-advisor", help="create an advisor or admin account")
     create.add_argument("--username", required=True)
     create.add_argument("--role", choices=ROLES, default="advisor")
     create.add_argument("--display-name", dest="display_name")
     create.set_defaults(run=create_advisor)
 
-    commands.add_parser("list-advisors", help="list all accounts").set_defaults(
-        run=list_advisors
-    )
+    commands.add_parser("list-advisors", help="list all accounts").set_defaults(run=list_advisors)
 
     for name, run, help_text in (
         ("set-password", set_password, "replace an advisor's password"),

@@ -45,9 +45,7 @@ class RasaClient:
 
     @classmethod
     def from_env(cls) -> RasaClient:
-        return cls(
-            os.environ.get("RASA_URL") or DEFAULT_RASA_URL, os.environ.get("RASA_TOKEN")
-        )
+        return cls(os.environ.get("RASA_URL") or DEFAULT_RASA_URL, os.environ.get("RASA_TOKEN"))
 
     async def close(self) -> None:
         if self._session is not None:
@@ -61,15 +59,11 @@ class RasaClient:
         tracker = await self.tracker(conversation_id)
         return events_to_transcript(tracker.get("events") or [])
 
-    async def send_advisor_message(
-        self, conversation_id: str, text: str, advisor_name: str
-    ) -> None:
+    async def send_advisor_message(self, conversation_id: str, text: str, advisor_name: str) -> None:
         """Deliver an advisor's reply into the user's open chat, marked as the advisor's."""
         await self.send_bot_message(conversation_id, text, {"advisor": advisor_name})
 
-    async def send_bot_message(
-        self, conversation_id: str, text: str, metadata: dict[str, Any] | None = None
-    ) -> None:
+    async def send_bot_message(self, conversation_id: str, text: str, metadata: dict[str, Any] | None = None) -> None:
         """Post a bot utterance and have Rasa push it to the user's channel (side effects on)."""
         event: dict[str, Any] = {"event": "bot", "text": text}
         if metadata:
@@ -83,9 +77,7 @@ class RasaClient:
         await self._post_events(conversation_id, [{"event": "resume"}])
 
     async def set_slot(self, conversation_id: str, name: str, value: Any) -> None:
-        await self._post_events(
-            conversation_id, [{"event": "slot", "name": name, "value": value}]
-        )
+        await self._post_events(conversation_id, [{"event": "slot", "name": name, "value": value}])
 
     def _tracker_url(self, conversation_id: str) -> URL:
         # yarl percent-encodes spaces, '?' and '#', so any sender id stays inside the path;
@@ -99,11 +91,7 @@ class RasaClient:
         *,
         deliver: bool = False,
     ) -> None:
-        params = (
-            {"execute_side_effects": "true", "output_channel": self.output_channel}
-            if deliver
-            else {}
-        )
+        params = {"execute_side_effects": "true", "output_channel": self.output_channel} if deliver else {}
         await self._request(
             "POST",
             self._tracker_url(conversation_id) / "events",
@@ -128,21 +116,13 @@ class RasaClient:
         if self.token:
             query["token"] = self.token
         try:
-            async with self._client().request(
-                method, url, params=query, json=json
-            ) as response:
+            async with self._client().request(method, url, params=query, json=json) as response:
                 if response.status >= 500:
-                    raise RasaUnavailable(
-                        f"The assistant server failed (HTTP {response.status}). Try again shortly."
-                    )
+                    raise RasaUnavailable(f"The assistant server failed (HTTP {response.status}). Try again shortly.")
                 if response.status in (401, 403):
-                    raise RasaError(
-                        "The assistant server refused the desk's request: check RASA_TOKEN."
-                    )
+                    raise RasaError("The assistant server refused the desk's request: check RASA_TOKEN.")
                 if response.status >= 400:
-                    raise RasaError(
-                        f"The assistant server rejected the request (HTTP {response.status})."
-                    )
+                    raise RasaError(f"The assistant server rejected the request (HTTP {response.status}).")
                 return await response.json(content_type=None)
         # On Python 3.10 asyncio's TimeoutError (raised by aiohttp) is not the builtin one.
         except (aiohttp.ClientError, asyncio.exceptions.TimeoutError) as exc:

@@ -17,8 +17,13 @@ class TranscriptLine(TypedDict):
 
 
 def events_to_transcript(events: list[dict[str, Any]]) -> list[TranscriptLine]:
-    """Keep what the entrepreneur saw or typed, plus pause/resume markers; drop bot internals."""
+    """Keep what the entrepreneur saw or typed, plus pause/resume markers; drop bot internals.
+
+    A pause while already paused (the action server pauses at hand-off, the desk again at
+    claim) changes nothing for the advisor, so only changes of state are shown.
+    """
     lines: list[TranscriptLine] = []
+    paused = False
     for event in events:
         kind = event.get("event")
         at = float(event.get("timestamp") or 0.0)
@@ -28,7 +33,8 @@ def events_to_transcript(events: list[dict[str, Any]]) -> list[TranscriptLine]:
             metadata = event.get("metadata") or {}
             who = "advisor" if metadata.get("advisor") else "bot"
             lines.append({"who": who, "text": _bot_text(event), "at": at})
-        elif kind in SYSTEM_LINES:
+        elif kind in SYSTEM_LINES and (kind == "pause") != paused:
+            paused = kind == "pause"
             lines.append({"who": "system", "text": SYSTEM_LINES[kind], "at": at})
     return lines
 

@@ -117,7 +117,8 @@ def advice_for(guide: str, kb: KnowledgeBase, answers: Dict[str, str]):
     if guide == "financing":
         return recommend(entries, answers, ["measure"], must_fit=["purpose"], limit=MAX_RECOMMENDATIONS), []
     if guide == "cluster":
-        infos = [e for e in entries if e.type == "cluster_type"][:3]
+        explain = option_parser().slots["guide"]["cluster"].get("explain", [])
+        infos = [kb.entries[i] for i in explain if i in kb.entries]
         return recommend(entries, answers, ["cluster"], must_fit=["cluster_domain"], limit=MAX_RECOMMENDATIONS), infos
     matches = [m for m in recommend(entries, answers, ["permit"]) if m.fits][:MAX_RECOMMENDATIONS]
     return matches, []

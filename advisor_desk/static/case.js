@@ -35,7 +35,7 @@
       ["Language", c.language],
       ["Name", c.contact_name],
       ["Contact", c.contact],
-      ["Callback", c.callback_due],
+      ["Callback", formatTime(c.callback_due) || c.callback_due],
       ["Summary", c.summary],
       ["Opened", formatTime(c.created_at)],
     ].filter(([, value]) => value);
@@ -51,9 +51,15 @@
     $("claim-form").hidden = !(c.status === "waiting" || c.status === "callback");
     $("actions").hidden = !manager;
     $("note-form").hidden = !manager;
-    if (manager && transferChoicesFor !== c.advisor_id) loadTransferChoices(c);
+    if (manager && transferChoicesFor !== c.advisor_id) {
+      loadTransferChoices(c).catch((err) => {
+        transferChoicesFor = null;
+        showError(err.message);
+      });
+    }
   }
 
+  // Colleagues to transfer to, reloaded only when the holder changes.
   async function loadTransferChoices(c) {
     transferChoicesFor = c.advisor_id;
     const { advisors } = await api("GET", "/api/advisors");
@@ -89,7 +95,6 @@
   async function loadTranscript() {
     const data = await guarded(() => api("GET", `/api/cases/${caseId}/transcript`));
     renderTranscript(data.transcript);
-    showError("");
   }
 
   // Wraps a form's submit: no double sends, errors shown, the page refreshed afterwards.

@@ -56,7 +56,7 @@ const Desk = (() => {
   }
 
   function formatTime(value) {
-    if (value === null || value === undefined || value === "") return "";
+    if (!value) return ""; // also 0: an event Rasa stored without a time
     const date = typeof value === "number" ? new Date(value * 1000) : new Date(value);
     if (Number.isNaN(date.getTime())) return "";
     return date.toLocaleString("nl-BE", { dateStyle: "short", timeStyle: "short" });
@@ -66,14 +66,19 @@ const Desk = (() => {
     return { id: Number(document.body.dataset.advisorId), role: document.body.dataset.role };
   }
 
-  // Polls fn every `ms`, never overlapping two runs, and reports failures without stopping.
+  // Polls fn every `ms`, never overlapping two runs. A failure is shown and cleared by the next
+  // success, but a poll never clears an error it did not cause (a failed reply stays visible).
   function poll(fn, ms) {
     let stopped = false;
+    let failed = false;
     async function tick() {
       if (stopped) return;
       try {
         await fn();
+        if (failed) showError("");
+        failed = false;
       } catch (err) {
+        failed = true;
         showError(err.message);
       }
       if (!stopped) setTimeout(tick, ms);

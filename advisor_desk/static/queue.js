@@ -16,14 +16,15 @@
     } catch (err) {
       showError(err.message);
       button.disabled = false;
-      refresh();
+      refresh().catch(() => {}); // the next poll reports a lasting failure
     }
   }
 
   function queueRow(c) {
     const claimButton = el("button", { type: "button" }, "Claim");
     claimButton.addEventListener("click", () => claim(c.id, claimButton));
-    const status = c.status === "callback" ? `callback ${c.callback_due || ""}`.trim() : c.status;
+    const due = formatTime(c.callback_due) || c.callback_due || "";
+    const status = c.status === "callback" ? `callback ${due}`.trim() : c.status;
     return el("tr", {},
       el("td", {}, openLink(c.id, c.id)),
       el("td", {}, formatTime(c.created_at)),
@@ -57,7 +58,6 @@
     fill("mine", "mine-empty", mine.cases.map(mineRow));
     document.getElementById("queue-count").textContent = `(${queue.cases.length})`;
     document.getElementById("refreshed").textContent = `Last update ${new Date().toLocaleTimeString("nl-BE")}.`;
-    showError("");
   }
 
   poll(refresh, 5000);

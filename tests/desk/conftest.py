@@ -34,7 +34,6 @@ def fast_password_hashing() -> Iterator[None]:
             "_hasher",
             PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1),
         )
-        patch.setattr(accounts, "_dummy_hash", None)
         yield
 
 

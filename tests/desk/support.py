@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 import uuid
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -123,6 +124,7 @@ class FakeRasa:
             return failure
         conversation_id = request.match_info["cid"]
         events = await request.json()
+        stored = [{"timestamp": time.time(), **event} for event in events]
         with self._lock:
             self.posts.append(
                 {
@@ -131,7 +133,7 @@ class FakeRasa:
                     "events": events,
                 }
             )
-            self.events.setdefault(conversation_id, []).extend(events)
+            self.events.setdefault(conversation_id, []).extend(stored)
         return web.json_response(self._tracker_json(conversation_id))
 
 

@@ -134,6 +134,11 @@ def test_second_claim_is_a_conflict(desk: Desk) -> None:
     second = desk.call("bob", "POST", f"/api/cases/{case['id']}/claim")
     assert second.status_code == 409 and "already claimed" in error_of(second)
     assert case_store.get_case(desk.engine, case["id"])["advisor_username"] == "alice"
+    again = desk.call("alice", "POST", f"/api/cases/{case['id']}/claim")
+    assert again.status_code == 409 and "already hold" in error_of(again)
+    case_store.resolve_case(desk.engine, case["id"], expected_advisor_id=desk.ids["alice"])
+    closed = desk.call("bob", "POST", f"/api/cases/{case['id']}/claim")
+    assert closed.status_code == 409 and "resolved" in error_of(closed)
     assert desk.call("bob", "POST", "/api/cases/999999/claim").status_code == 404
 
 

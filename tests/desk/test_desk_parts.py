@@ -36,8 +36,10 @@ def test_transcript_keeps_what_the_entrepreneur_saw() -> None:
             "timestamp": 3,
         },
         {"event": "pause", "timestamp": 4},
+        {"event": "pause", "timestamp": 4.5},
         {"event": "bot", "text": "Dag, Anna hier.", "metadata": {"advisor": "Anna"}, "timestamp": 5},
         {"event": "resume", "timestamp": 6},
+        {"event": "resume", "timestamp": 7},
     ]
     assert [(line["who"], line["text"], line["at"]) for line in events_to_transcript(events)] == [
         ("user", "Ik zoek financiering", 2.0),
