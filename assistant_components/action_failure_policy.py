@@ -2,8 +2,10 @@
 
 When the action server is down or crashes, Rasa logs the error, records the action as executed and
 carries on without its events, so the user would get no reply at all. This policy notices that
-pattern (a custom action that should have spoken, executed by a policy, followed by nothing) and
-predicts a response that says the assistant cannot look that up right now.
+pattern and predicts a response that says the assistant cannot look that up right now:
+- a custom action that should have spoken, executed by a policy, followed by nothing;
+- the custom session start (actions/handoff/actions.py) failed: a user message follows
+  `action_session_start` without the `session_started` event it always returns.
 """
 
 from __future__ import annotations
@@ -17,12 +19,13 @@ from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted
+from rasa.shared.core.events import ActionExecuted, SessionStarted
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
 # Custom actions that legitimately return no events (they must never trigger the apology).
 SILENT_ACTIONS = {"action_session_start", "action_restart", "action_detect_language"}
+SESSION_START = "action_session_start"
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=False)
@@ -64,7 +67,19 @@ class ActionFailurePolicy(Policy):
                 probabilities[domain.index_for_action(self.reply)] = 1.0
             elif last.action_name == self.reply:
                 probabilities[domain.index_for_action(ACTION_LISTEN_NAME)] = 1.0
+        elif self._failed_session_start(tracker):
+            probabilities[domain.index_for_action(self.reply)] = 1.0
         return self._prediction(probabilities)
+
+    @staticmethod
+    def _failed_session_start(tracker: DialogueStateTracker) -> bool:
+        """The latest action is the session start, and it produced no `session_started` event."""
+        for event in reversed(tracker.events):
+            if isinstance(event, SessionStarted):
+                return False
+            if isinstance(event, ActionExecuted):
+                return event.action_name == SESSION_START
+        return False
 
     @staticmethod
     def _failed_custom_action(event: ActionExecuted, domain: Domain) -> bool:

@@ -31,8 +31,11 @@ def interrupting_topic(tracker: Tracker) -> Optional[str]:
     return None
 
 
-class GuidedFormValidation(FormValidationAction):
-    """Validates every slot of one form with the option parser (subclasses give the action name)."""
+class OptionSlotValidation:
+    """Mixin validating every slot of a form with the option parser.
+
+    A mixin, not an Action subclass, so rasa-sdk does not try to register it as an action of its own.
+    """
 
     def __getattr__(self, attribute: str) -> Validator:
         """`validate_<slot>` for every slot: rasa-sdk looks these methods up by name."""
@@ -58,21 +61,21 @@ class GuidedFormValidation(FormValidationAction):
         return {slot: None}
 
 
-class ValidateFinancingForm(GuidedFormValidation):
+class ValidateFinancingForm(OptionSlotValidation, FormValidationAction):
     def name(self) -> Text:
         return "validate_financing_form"
 
 
-class ValidateClusterForm(GuidedFormValidation):
+class ValidateClusterForm(OptionSlotValidation, FormValidationAction):
     def name(self) -> Text:
         return "validate_cluster_form"
 
 
-class ValidatePermitForm(GuidedFormValidation):
+class ValidatePermitForm(OptionSlotValidation, FormValidationAction):
     def name(self) -> Text:
         return "validate_permit_form"
 
 
-class ValidateStartupForm(GuidedFormValidation):
+class ValidateStartupForm(OptionSlotValidation, FormValidationAction):
     def name(self) -> Text:
         return "validate_startup_form"

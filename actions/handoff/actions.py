@@ -7,7 +7,15 @@ import logging
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActionExecuted, ConversationPaused, EventType, Restarted, SessionStarted, SlotSet
+from rasa_sdk.events import (
+    ActionExecuted,
+    ConversationPaused,
+    EventType,
+    Restarted,
+    SessionStarted,
+    SlotSet,
+    UserUtteranceReverted,
+)
 from rasa_sdk.executor import CollectingDispatcher
 
 from advisor_desk import case_store
@@ -21,8 +29,20 @@ FORM_SLOTS = ["handoff_consent", "contact_name", "contact", "contact_language", 
 
 
 def handoff_topic(tracker: Tracker) -> str:
-    """Why the user is handed over: a confidential situation, an explicit request, or not understood."""
-    for event in reversed(tracker.events):
+    """Why the user is handed over, from the message that started the handoff questions.
+
+    A confidential situation, an explicit request (then the topic discussed before, if any), or a
+    message the bot did not understand.
+    """
+    started = max(
+        (
+            i
+            for i, e in enumerate(tracker.events)
+            if e.get("event") == "active_loop" and e.get("name") == "handoff_form"
+        ),
+        default=len(tracker.events),
+    )
+    for event in reversed(tracker.events[:started]):
         if event.get("event") != "user":
             continue
         intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
@@ -30,7 +50,8 @@ def handoff_topic(tracker: Tracker) -> str:
             return "confidential"
         if intent == "ask_human":
             return tracker.get_slot("last_topic") or "asked_for_advisor"
-    return "not_understood"
+        return "not_understood"
+    return "asked_for_advisor"
 
 
 class ActionFinishHandoff(Action):
@@ -76,7 +97,9 @@ class ActionFinishHandoff(Action):
         values = {"case_id": str(case["id"]), "contact_name": tracker.get_slot("contact_name") or ""}
         if live:
             dispatcher.utter_message(response="utter_case_waiting", **values)
-            return [SlotSet("case_id", str(case["id"])), ConversationPaused()]
+            # Listening is recorded before the pause so that, once resumed, the next message is handled
+            # like any other (the rules expect the bot to have been listening).
+            return [SlotSet("case_id", str(case["id"])), ActionExecuted("action_listen"), ConversationPaused()]
         dispatcher.utter_message(
             response="utter_case_callback",
             contact=tracker.get_slot("contact") or "",
@@ -117,7 +140,11 @@ class ActionSessionStart(Action):
 
 
 class ActionRestart(Action):
-    """'/restart' starts over, except while an advisor holds the conversation: then nothing changes."""
+    """'/restart' starts over, except while an advisor holds the conversation.
+
+    Then the restart message is reverted: the conversation stays paused with the advisor, and the bot
+    says nothing (Rasa handles '/restart' even in a paused conversation).
+    """
 
     def name(self) -> Text:
         return "action_restart"
@@ -129,5 +156,5 @@ class ActionRestart(Action):
             logger.exception("Case store unavailable at restart of %s", tracker.sender_id)
             case = None
         if is_live(case):
-            return []
+            return [UserUtteranceReverted()]
         return [Restarted()]

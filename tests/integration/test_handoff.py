@@ -11,7 +11,8 @@ from typing import List
 import pytest
 import requests
 import socketio
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine
+from sqlalchemy import text as sql
 
 from tests.servers import ALWAYS_CLOSED, ALWAYS_OPEN, ROOT, text_of
 
@@ -156,7 +157,7 @@ def test_off_hours_become_a_callback_and_asking_twice_gives_one_case(stack, send
         assert f"case {case_id}" in again and "already" in again
         engine = create_engine(stack.cases_db_url, future=True)
         with engine.connect() as conn:
-            count = conn.execute(text("select count(*) from cases where conversation_id = :c"), {"c": sender}).scalar()
+            count = conn.execute(sql("select count(*) from cases where conversation_id = :c"), {"c": sender}).scalar()
         assert count == 1
     finally:
         stack.office_hours.write_text(ALWAYS_OPEN)
