@@ -156,5 +156,6 @@ class ActionRestart(Action):
             logger.exception("Case store unavailable at restart of %s", tracker.sender_id)
             case = None
         if is_live(case):
-            return [UserUtteranceReverted()]
+            # Reverting the message also reverts the pause and the listen before it: restore both.
+            return [UserUtteranceReverted(), ActionExecuted("action_listen"), ConversationPaused()]
         return [Restarted()]

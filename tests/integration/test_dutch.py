@@ -1,4 +1,5 @@
 """Full conversations in Dutch, and switching languages."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,4 +1,5 @@
 """Handoff end to end: real Rasa server, action server, advisor desk and a socket.io chat client."""
+
 from __future__ import annotations
 
 import queue
@@ -57,13 +58,18 @@ def create_advisor(stack, username: str, role: str = "advisor") -> None:
     env = {**stack.env, "DESK_PASSWORD": PASSWORD}
     subprocess.run(
         [sys.executable, "-m", "advisor_desk.manage", "create-advisor", "--username", username, "--role", role],
-        cwd=ROOT, env=env, check=True, capture_output=True,
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
     )
 
 
 def login(stack, username: str) -> requests.Session:
     session = requests.Session()
-    response = session.post(f"{stack.desk_url}/api/login", json={"username": username, "password": PASSWORD}, timeout=10)
+    response = session.post(
+        f"{stack.desk_url}/api/login", json={"username": username, "password": PASSWORD}, timeout=10
+    )
     response.raise_for_status()
     session.headers["Authorization"] = f"Bearer {response.json()['token']}"
     return session
@@ -105,8 +111,11 @@ def test_handoff_claim_live_reply_and_hand_back(stack, advisor_name):
         assert "payment problems with a supplier" in user_lines and "hello? is anyone there?" in user_lines
 
         started = time.time()
-        reply = desk.post(f"{stack.desk_url}/api/cases/{case_id}/messages",
-                          json={"text": "Hi An, I'm your advisor. Tell me more."}, timeout=10)
+        reply = desk.post(
+            f"{stack.desk_url}/api/cases/{case_id}/messages",
+            json={"text": "Hi An, I'm your advisor. Tell me more."},
+            timeout=10,
+        )
         assert reply.status_code == 200
         pushed = chat.collect(wait=5, quiet=0.5)
         assert any(m.get("text") == "Hi An, I'm your advisor. Tell me more." for m in pushed)
