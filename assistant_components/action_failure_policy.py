@@ -19,7 +19,7 @@ from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, SessionStarted
+from rasa.shared.core.events import ActionExecuted, DefinePrevUserUtteredFeaturization, SessionStarted, UserUttered
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
@@ -63,7 +63,7 @@ class ActionFailurePolicy(Policy):
         probabilities = self._default_predictions(domain)
         last = tracker.events[-1] if tracker.events else None
         if isinstance(last, ActionExecuted) and last.policy is not None:
-            if self._failed_custom_action(last, domain):
+            if self._failed_custom_action(last, domain) and self._handled_live(tracker):
                 probabilities[domain.index_for_action(self.reply)] = 1.0
             elif last.action_name == self.reply:
                 probabilities[domain.index_for_action(ACTION_LISTEN_NAME)] = 1.0
@@ -83,11 +83,23 @@ class ActionFailurePolicy(Policy):
 
     @staticmethod
     def _failed_custom_action(event: ActionExecuted, domain: Domain) -> bool:
-        """A custom action or form ran as the last event and returned nothing at all.
-
-        Story trackers in `rasa test` carry no policy name on their events, so they never match.
-        """
+        """A custom action or form (not a response) ran as the last event and returned nothing at all."""
         name = event.action_name or ""
-        if name in SILENT_ACTIONS:
+        if name in SILENT_ACTIONS or name.startswith("utter_"):
             return False
         return name in domain.user_actions or name in domain.form_names
+
+    @staticmethod
+    def _handled_live(tracker: DialogueStateTracker) -> bool:
+        """Whether the latest user message went through the message processor of a running server.
+
+        A live server records how the message was featurised before it runs the first action; the
+        story trackers that `rasa test` replays do not, and there a custom action followed by nothing is
+        simply the end of a story step, not a failure.
+        """
+        for event in reversed(tracker.events):
+            if isinstance(event, DefinePrevUserUtteredFeaturization):
+                return True
+            if isinstance(event, UserUttered):
+                return False
+        return False

@@ -1,0 +1,61 @@
+"""Marks messages without words as out of scope, whatever the statistical classifier guessed.
+
+Emoji-only messages, punctuation, keyboard mashing without a single vowel ("zxcvbnm") carry no question
+a statistical model can learn from examples; a rule is more reliable. Runs after DIET and before the
+FallbackClassifier, so the user gets the out-of-scope reply with the topic buttons.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any, Dict, List, Text
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+_LETTERS = re.compile(r"[^\W\d_]+")
+_VOWELS = set("aeiouyàáâäèéêëìíîïòóôöùúûü")
+
+
+def is_nonsense(text: str) -> bool:
+    """No letters at all, or only words of four or more letters without a vowel."""
+    if text.startswith("/"):
+        return False  # a button payload: its intent is given
+    words = _LETTERS.findall(text.lower())
+    if not words:
+        return True
+    return all(len(w) >= 4 and not (set(w) & _VOWELS) for w in words)
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
+class NonsenseClassifier(GraphComponent):
+    """Sets `intent` (default out_of_scope) with full confidence for messages without words."""
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {"intent": "out_of_scope"}
+
+    def __init__(self, config: Dict[Text, Any]) -> None:
+        self.intent = config["intent"]
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "NonsenseClassifier":
+        return cls(config)
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        """Override the intent of nonsense messages; leave the others alone."""
+        for message in messages:
+            if is_nonsense(message.get(TEXT) or ""):
+                ranking = [{INTENT_NAME_KEY: self.intent, PREDICTED_CONFIDENCE_KEY: 1.0}]
+                message.set(INTENT, ranking[0], add_to_output=True)
+                message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+        return messages
