@@ -26,14 +26,34 @@ def answer_question(
         text = ""  # a button: only its entities (entry_id) and intent count
     hit = kb.find(text, topic, entities) if (text or entities) else None
     if hit:
-        send_answer(dispatcher, tracker, hit.entry, kb.entries, specific=True)
+        send_answer(dispatcher, tracker, hit.entry, kb.entries, "sure" if hit.confident else "closest")
         return hit.entry.topic
     overview = kb.overview(topic or "agency")
     if overview is None:
         return None
     asked_something = bool(text.strip()) and len(text.split()) > 3
-    send_answer(dispatcher, tracker, overview, kb.entries, specific=not asked_something)
+    send_answer(dispatcher, tracker, overview, kb.entries, "overview" if asked_something else "sure")
     return overview.topic
+
+
+DETAILED_WORDS = 12
+
+
+def answer_if_detailed(dispatcher: CollectingDispatcher, tracker: Tracker, kb: KnowledgeBase) -> Optional[str]:
+    """For a long, detailed message: answer it when an entry surely fits, else do nothing.
+
+    Used where the intent alone would lead elsewhere (a guidance request, a message not understood), so
+    that a specific question still gets its specific answer.
+    """
+    message = tracker.latest_message or {}
+    text = message.get("text") or ""
+    if len(text.split()) < DETAILED_WORDS or text.startswith("/"):
+        return None
+    hit = kb.find(text, None, message.get("entities") or [])
+    if not (hit and hit.confident):
+        return None
+    send_answer(dispatcher, tracker, hit.entry, kb.entries)
+    return hit.entry.topic
 
 
 class ActionAnswerQuestion(Action):

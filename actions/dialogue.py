@@ -8,6 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from .answering import answer_if_detailed
 from .knowledge.base import knowledge_base
 from .language import detect, normalise
 from .text import fold
@@ -87,12 +88,16 @@ def consecutive_fallbacks(tracker: Tracker) -> int:
 
 
 class ActionHandleFallback(Action):
-    """First miss: ask to rephrase. Second miss in a row: offer an advisor (starts the handoff questions)."""
+    """A detailed message that surely matches an entry gets that answer; otherwise the first miss asks to
+    rephrase, and the second miss in a row offers an advisor (starts the handoff questions)."""
 
     def name(self) -> Text:
         return "action_handle_fallback"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        answered = answer_if_detailed(dispatcher, tracker, knowledge_base())
+        if answered:
+            return [SlotSet("last_topic", answered)]
         if consecutive_fallbacks(tracker) >= FALLBACKS_BEFORE_HANDOFF and not tracker.get_slot("case_id"):
             dispatcher.utter_message(response="utter_handoff_intro")
             return [SlotSet("handoff_reason", "not_understood"), FollowupAction("handoff_form")]

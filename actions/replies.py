@@ -27,6 +27,12 @@ TOPIC_OF_INTENT = {
     "ask_agency": "agency",
 }
 MAX_RELATED_BUTTONS = 2
+# how sure the assistant is of an answer -> the response that frames it
+ANSWER_RESPONSES = {
+    "sure": "utter_answer",
+    "closest": "utter_answer_closest",
+    "overview": "utter_answer_not_specific",
+}
 
 
 def language_of(tracker: Tracker) -> str:
@@ -66,12 +72,15 @@ def send_answer(
     tracker: Tracker,
     entry: Entry,
     entries: Dict[str, Entry],
-    specific: bool,
+    certainty: str = "sure",
 ) -> None:
-    """An entry with its source, then the follow-up offer (guided advice for the topic, an advisor)."""
+    """An entry with its source, framed by how sure the match is, then the follow-up offer.
+
+    `certainty`: "sure" (the entry answers the question), "closest" (the nearest information, said as
+    such) or "overview" (nothing specific: the topic overview and an advisor).
+    """
     language = language_of(tracker)
-    response = "utter_answer" if specific else "utter_answer_not_specific"
-    dispatcher.utter_message(response=response, json_message=None, **entry_values(entry, language))
+    dispatcher.utter_message(response=ANSWER_RESPONSES[certainty], **entry_values(entry, language))
     guide = GUIDE_OF_TOPIC.get(entry.topic)
     followup = f"utter_followup_{guide}" if guide else "utter_followup"
     dispatcher.utter_message(response=followup, buttons=related_buttons(entry, entries, language))

@@ -4,6 +4,7 @@ Emoji-only messages, punctuation, keyboard mashing without a single vowel ("zxcv
 a statistical model can learn from examples; a rule is more reliable. Runs after DIET and before the
 FallbackClassifier, so the user gets the out-of-scope reply with the topic buttons.
 """
+
 from __future__ import annotations
 
 import re

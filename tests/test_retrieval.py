@@ -38,5 +38,20 @@ def test_vague_question_finds_nothing_specific(kb):
     assert kb.find("tell me something", "financing", []) is None
 
 
-def test_unknown_topic_question_finds_nothing_specific(kb):
-    assert kb.find("can I deduct my dog food from taxes", "financing", []) is None
+def test_unknown_question_is_at_most_offered_as_closest_information(kb):
+    hit = kb.find("can I deduct my dog food from taxes", "financing", [])
+    assert hit is None or not hit.confident
+
+
+def test_general_term_does_not_outweigh_the_question(kb):
+    """'eenmanszaak' names a topic, not the answer: a question about costs finds the cost entry."""
+    entities = [{"entity": "term", "value": "eenmanszaak"}]
+    hit = kb.find("what does registering my eenmanszaak at the ondernemingsloket cost", "startup", entities)
+    assert hit and hit.entry.id == "registration_cost"
+
+
+@pytest.mark.parametrize("word, same", [("changing", "change"), ("changes", "change"), ("vergunningen", "vergunning")])
+def test_stemming_is_consistent(word, same):
+    from actions.knowledge.retrieval import stem
+
+    assert stem(word) == stem(same)

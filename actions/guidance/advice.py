@@ -9,6 +9,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from ..answering import answer_if_detailed
 from ..knowledge.base import KnowledgeBase, knowledge_base
 from ..replies import GUIDE_OF_TOPIC, language_of, send_checklist, send_guidance
 from .matching import Match, recommend
@@ -54,6 +55,9 @@ class ActionStartGuidance(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         guide = chosen_guide(tracker)
         if not guide:
+            answered = answer_if_detailed(dispatcher, tracker, knowledge_base())
+            if answered:
+                return [SlotSet("guide", None), SlotSet("last_topic", answered)]
             dispatcher.utter_message(response="utter_ask_guide")
             return [SlotSet("guide", None)]
         resets = [SlotSet(slot, None) for slot in form_slots(domain, FORM_OF_GUIDE[guide])]

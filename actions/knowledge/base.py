@@ -41,16 +41,17 @@ class KnowledgeBase:
         """Entry ids named by the entities Rasa extracted (ruler text, or a button's entry_id)."""
         ids = []
         for ent in entities:
-            if ent.get("entity") == "entry_id" and ent.get("value") in self.entries:
-                ids.append(ent["value"])
-                continue
             resolved = self.resolver.resolve(str(ent.get("value", "")))
             if resolved in self.entries:
                 ids.append(resolved)
         return ids
 
     def find(self, question: str, topic: Optional[str], entities: Iterable[dict]) -> Optional[Hit]:
-        """The specific entry answering `question`, or None."""
+        """The entry answering `question` (a button's entry_id decides outright), or None."""
+        entities = list(entities)
+        for ent in entities:
+            if ent.get("entity") == "entry_id" and ent.get("value") in self.entries:
+                return Hit(self.entries[ent["value"]], 1.0)
         return self.retriever.best(question, topic, self.entity_ids(entities))
 
 

@@ -2,9 +2,10 @@
 
 Two TF-IDF views of every entry are compared with the question: words (names and keywords weigh more than
 the answer text) and character n-grams (robust to typos and Dutch compounds such as "kmo-portefeuille" vs
-"kmo portefeuille"). A named measure, cluster or permit found by the entity ruler adds a strong boost; the
-topic the intent points to breaks ties. Below `threshold` nothing is specific enough and the caller falls
-back to the topic overview.
+"kmo portefeuille"). A named measure, cluster or permit found by the entity ruler adds a strong boost, a
+general term ("eenmanszaak", "intercommunale") only a small one; the topic the intent points to breaks ties.
+Above `threshold` an entry answers the question; between `tentative` and `threshold` it is offered as the
+closest information, with that caveat; below, the caller falls back to the topic overview.
 """
 
 from __future__ import annotations
@@ -21,8 +22,34 @@ from ..text import fold
 from .entry import LANGUAGES, Entry
 
 WORD_WEIGHT, CHAR_WEIGHT = 0.6, 0.4
-ENTITY_BOOST, TOPIC_BOOST = 0.35, 0.04
-DEFAULT_THRESHOLD = 0.16
+ENTITY_BOOST, TERM_BOOST, TOPIC_BOOST = 0.35, 0.08, 0.04
+NAMED_TYPES = {"measure", "permit", "cluster", "cluster_type"}
+DEFAULT_THRESHOLD, DEFAULT_TENTATIVE = 0.16, 0.10
+
+
+_SUFFIXES = ("ingen", "ing", "ies", "ed", "es", "en", "s", "e")
+
+
+def stem(word: str) -> str:
+    """A crude English/Dutch suffix stripper ("changing", "change", "changes" -> "chang").
+
+    Applied alike to entries and questions, so it only has to be consistent, not linguistically right.
+    """
+    for suffix in _SUFFIXES:
+        if len(word) > len(suffix) + 3 and word.endswith(suffix):
+            return word[: -len(suffix)]
+    return word
+
+
+class WordAnalyzer:
+    """Folded words without stop words, stemmed, as unigrams and bigrams (picklable for sklearn)."""
+
+    def __init__(self, stopwords: Iterable[str]) -> None:
+        self.stopwords = set(stopwords)
+
+    def __call__(self, text: str) -> List[str]:
+        words = [stem(w) for w in fold(text).split() if w not in self.stopwords]
+        return words + [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)]
 
 
 @dataclass(frozen=True)
@@ -31,6 +58,7 @@ class Hit:
 
     entry: Entry
     score: float
+    confident: bool = True
 
 
 def load_stopwords(path: Path) -> List[str]:
@@ -51,13 +79,17 @@ def entry_document(entry: Entry) -> str:
 class Retriever:
     """Ranks entries for a question."""
 
-    def __init__(self, entries: Sequence[Entry], stopwords: Iterable[str] = (), threshold: float = DEFAULT_THRESHOLD):
+    def __init__(
+        self,
+        entries: Sequence[Entry],
+        stopwords: Iterable[str] = (),
+        threshold: float = DEFAULT_THRESHOLD,
+        tentative: float = DEFAULT_TENTATIVE,
+    ):
         self.entries = list(entries)
-        self.threshold = threshold
+        self.threshold, self.tentative = threshold, tentative
         docs = [entry_document(e) for e in self.entries]
-        self._words = TfidfVectorizer(
-            ngram_range=(1, 2), stop_words=list(stopwords) or None, sublinear_tf=True, token_pattern=r"[0-9a-z&+]+"
-        )
+        self._words = TfidfVectorizer(analyzer=WordAnalyzer(stopwords), sublinear_tf=True)
         self._chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True)
         self._word_matrix = self._words.fit_transform(docs)
         self._char_matrix = self._chars.fit_transform(docs)
@@ -75,14 +107,15 @@ class Retriever:
             if entry.type == "overview":
                 continue
             score = WORD_WEIGHT * word_scores[i] + CHAR_WEIGHT * char_scores[i]
-            score += ENTITY_BOOST if entry.id in named else 0.0
+            if entry.id in named:
+                score += ENTITY_BOOST if entry.type in NAMED_TYPES else TERM_BOOST
             score += TOPIC_BOOST if topic and entry.topic == topic else 0.0
             hits.append(Hit(entry, float(score)))
         return sorted(hits, key=lambda h: h.score, reverse=True)
 
     def best(self, question: str, topic: Optional[str] = None, entity_ids: Iterable[str] = ()) -> Optional[Hit]:
-        """The best entry if it is specific enough, else None."""
+        """The best entry, marked confident or not; None when even the best is too weak to offer."""
         hits = self.rank(question, topic, entity_ids)
-        if hits and hits[0].score >= self.threshold:
-            return hits[0]
-        return None
+        if not hits or hits[0].score < self.tentative:
+            return None
+        return Hit(hits[0].entry, hits[0].score, confident=hits[0].score >= self.threshold)
