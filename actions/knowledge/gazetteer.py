@@ -34,15 +34,29 @@ def entry_patterns(entries: Iterable[Entry]) -> List[Dict[str, str]]:
     return patterns
 
 
+# answer options that are also worth recognising anywhere: entity label per options.yml slot
+OPTION_LABELS = {
+    "contact_language": "language",
+    "legal_form": "legal_form",
+    "organisation_type": "company_size",
+    "startup_sector": "sector",
+    "permit_activity": "sector",
+}
+MIN_PATTERN_LENGTH = 3
+
+
 def option_patterns(options_file: Path) -> List[Dict[str, str]]:
-    """Ruler patterns for the language names users switch to ("in English please")."""
+    """Ruler patterns for languages ("in English please"), legal forms, company sizes and sectors."""
     slots = yaml.safe_load(options_file.read_text(encoding="utf-8"))["slots"]
     patterns = []
-    for option, phrases in slots["contact_language"].items():
-        for lang in LANGUAGES:
-            for phrase in phrases.get(lang, []):
-                if len(phrase) > 2:
-                    patterns.append({"label": "language", "pattern": phrase.lower(), "id": option})
+    for slot, label in OPTION_LABELS.items():
+        for option, spec in slots[slot].items():
+            if option == "other":
+                continue
+            for lang in LANGUAGES:
+                for phrase in spec.get(lang, []):
+                    if len(str(phrase)) >= MIN_PATTERN_LENGTH:
+                        patterns.append({"label": label, "pattern": str(phrase).lower(), "id": option})
     return patterns
 
 

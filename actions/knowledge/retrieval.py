@@ -23,7 +23,7 @@ from .entry import LANGUAGES, Entry
 
 WORD_WEIGHT, CHAR_WEIGHT = 0.6, 0.4
 ENTITY_BOOST, TERM_BOOST, TOPIC_BOOST = 0.35, 0.08, 0.04
-NAMED_TYPES = {"measure", "permit", "cluster", "cluster_type"}
+NAMED_TYPES = {"measure", "permit", "cluster"}
 DEFAULT_THRESHOLD, DEFAULT_TENTATIVE = 0.16, 0.10
 
 
@@ -68,12 +68,12 @@ def load_stopwords(path: Path) -> List[str]:
 
 
 def entry_document(entry: Entry) -> str:
-    """The text an entry is found by: names three times, keywords twice, then titles and answers."""
+    """The text an entry is found by: names and keywords twice, then titles and answers."""
     names = " ".join(s for lang in LANGUAGES for s in entry.synonyms.get(lang, []))
     keywords = " ".join(k for lang in LANGUAGES for k in entry.keywords.get(lang, []))
     titles = " ".join(entry.title.get(lang, "") for lang in LANGUAGES)
     answers = " ".join(entry.answer.get(lang, "") for lang in LANGUAGES)
-    return fold(" ".join([names] * 3 + [keywords] * 2 + [titles] * 2 + [answers]))
+    return fold(" ".join([names] * 2 + [keywords] * 2 + [titles, answers]))
 
 
 class Retriever:
