@@ -182,3 +182,24 @@ def test_restart_does_not_unpause_a_conversation_an_advisor_holds(stack, sender)
     events = stack.tracker(sender)["events"]
     last_pause = max(i for i, e in enumerate(events) if e["event"] == "pause")
     assert not any(e["event"] == "resume" for e in events[last_pause:])
+
+
+def test_a_new_session_keeps_a_held_conversation_paused(stack, sender):
+    """Session expiry runs action_session_start, which would un-pause; ours pauses again and keeps the case."""
+    stack.office_hours.write_text(ALWAYS_OPEN)
+    stack.say(sender, "I need to talk to an advisor about a dispute with my co-founder")
+    answer_handoff(stack, sender)
+    case_id = stack.tracker(sender)["slots"]["case_id"]
+    response = requests.post(
+        f"{stack.rasa_url}/conversations/{sender}/execute",
+        params={"token": stack.token},
+        json={"name": "action_session_start"},
+        timeout=30,
+    )
+    assert response.status_code == 200
+    tracker = stack.tracker(sender)
+    assert tracker["slots"]["case_id"] == case_id
+    events = tracker["events"]
+    last_session = max(i for i, e in enumerate(events) if e["event"] == "session_started")
+    assert any(e["event"] == "pause" for e in events[last_session:])
+    assert stack.say(sender, "hello?") == []
