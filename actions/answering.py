@@ -39,7 +39,9 @@ def answer_question(
 DETAILED_WORDS = 12
 
 
-def answer_if_detailed(dispatcher: CollectingDispatcher, tracker: Tracker, kb: KnowledgeBase) -> Optional[str]:
+def answer_if_detailed(
+    dispatcher: CollectingDispatcher, tracker: Tracker, kb: KnowledgeBase, followup: bool = True
+) -> Optional[str]:
     """For a long, detailed message: answer it when an entry surely fits, else do nothing.
 
     Used where the intent alone would lead elsewhere (a guidance request, a message not understood), so
@@ -52,7 +54,7 @@ def answer_if_detailed(dispatcher: CollectingDispatcher, tracker: Tracker, kb: K
     hit = kb.find(text, None, message.get("entities") or [])
     if not (hit and hit.confident):
         return None
-    send_answer(dispatcher, tracker, hit.entry, kb.entries)
+    send_answer(dispatcher, tracker, hit.entry, kb.entries, followup=followup)
     return hit.entry.topic
 
 
@@ -66,6 +68,22 @@ class ActionAnswerQuestion(Action):
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         topic = TOPIC_OF_INTENT.get(intent)
         answered = answer_question(dispatcher, tracker, knowledge_base(), topic)
+        return [SlotSet("last_topic", answered)] if answered else []
+
+
+class ActionConfidentialIntro(Action):
+    """Acknowledges a sensitive situation before the advisor offer; answers a factual question in it first.
+
+    "Do I have to pay my social contributions every month?" can sound like distress to the classifier: the
+    user then still gets the fact, and the confidential advisor remains on offer.
+    """
+
+    def name(self) -> Text:
+        return "action_confidential_intro"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        answered = answer_if_detailed(dispatcher, tracker, knowledge_base(), followup=False)
+        dispatcher.utter_message(response="utter_confidential_intro")
         return [SlotSet("last_topic", answered)] if answered else []
 
 

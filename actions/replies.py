@@ -73,6 +73,7 @@ def send_answer(
     entry: Entry,
     entries: Dict[str, Entry],
     certainty: str = "sure",
+    followup: bool = True,
 ) -> None:
     """An entry with its source, framed by how sure the match is, then the follow-up offer.
 
@@ -81,6 +82,8 @@ def send_answer(
     """
     language = language_of(tracker)
     dispatcher.utter_message(response=ANSWER_RESPONSES[certainty], **entry_values(entry, language))
+    if not followup:
+        return
     guide = GUIDE_OF_TOPIC.get(entry.topic)
     followup = f"utter_followup_{guide}" if guide else "utter_followup"
     dispatcher.utter_message(response=followup, buttons=related_buttons(entry, entries, language))

@@ -11,7 +11,7 @@ from ..paths import KNOWLEDGE_DIR
 from .entry import Entry
 from .gazetteer import Resolver, entry_patterns, option_patterns
 from .loader import load_entries
-from .retrieval import Hit, Retriever, load_stopwords
+from .retrieval import CONTEXT_LABELS, Hit, Retriever, load_stopwords
 from .store import KnowledgeStore, engine_from_env
 
 logger = logging.getLogger(__name__)
@@ -52,7 +52,8 @@ class KnowledgeBase:
         for ent in entities:
             if ent.get("entity") == "entry_id" and ent.get("value") in self.entries:
                 return Hit(self.entries[ent["value"]], 1.0)
-        return self.retriever.best(question, topic, self.entity_ids(entities))
+        context = [str(e.get("value", "")) for e in entities if e.get("entity") in CONTEXT_LABELS]
+        return self.retriever.best(question, topic, self.entity_ids(entities), context)
 
 
 def load_into_store(knowledge_dir: Path = KNOWLEDGE_DIR) -> List[Entry]:

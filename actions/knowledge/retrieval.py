@@ -1,11 +1,14 @@
 """Finds the entry that answers a question: entities first, then text similarity over the entries.
 
-Two TF-IDF views of every entry are compared with the question: words (names and keywords weigh more than
-the answer text) and character n-grams (robust to typos and Dutch compounds such as "kmo-portefeuille" vs
+Three TF-IDF views of every entry are compared with the question: words of the whole entry (names and
+keywords weigh more than the answer text), words of the names and keywords alone (what users type for that
+entry), and character n-grams (robust to typos and Dutch compounds such as "kmo-portefeuille" vs
 "kmo portefeuille"). A named measure, cluster or permit found by the entity ruler adds a strong boost, a
-general term ("eenmanszaak", "intercommunale") only a small one; the topic the intent points to breaks ties.
-Above `threshold` an entry answers the question; between `tentative` and `threshold` it is offered as the
-closest information, with that caveat; below, the caller falls back to the topic overview.
+general term ("omgevingsloket", "locusfocus") only a small one, and entries about a named thing share its
+boost; the topic the intent points to breaks ties. Who is asking (a legal form such as "eenmanszaak", a
+company size) counts for less than what they ask. Above `threshold` an entry answers the question; between
+`tentative` and `threshold` it is offered as the closest information, with that caveat; below, the caller
+falls back to the topic overview.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, Iterable, List, Optional, Sequence
 
+import numpy as np
 import yaml
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics.pairwise import linear_kernel
@@ -23,15 +27,27 @@ from .entry import LANGUAGES, Entry
 
 WORD_WEIGHT, CHAR_WEIGHT = 0.6, 0.4
 ENTITY_BOOST, TERM_BOOST, TOPIC_BOOST = 0.35, 0.08, 0.04
-# Entries whose title names a measure or cluster ("Kmo-portefeuille: apply within 14 days") answer questions
-# about one aspect of it. Naming the measure boosts them too, a little less than the measure itself, so the
-# rest of the question ("too late", "registered trainer") decides between the measure and its aspects;
-# otherwise the measure's own boost always won and the aspect entries could never be reached by name.
-FAMILY_SHARE = 0.9
-NAME_REPEAT, KEYWORD_REPEAT, TITLE_REPEAT = 2, 2, 1
-STRIP_NAMES = True
 NAMED_TYPES = {"measure", "permit", "cluster"}
 DEFAULT_THRESHOLD, DEFAULT_TENTATIVE = 0.16, 0.10
+
+# Keywords are what users type for that entry, answers are long and mention neighbouring subjects in
+# passing; with sublinear tf a repeat only adds log weight, so keywords are repeated three times.
+NAME_REPEAT, KEYWORD_REPEAT, TITLE_REPEAT = 2, 3, 1
+# Part of the word score comes from the names and keywords alone, so that a question matching an entry's
+# keywords ("how much", "cost to register") is not outweighed by another entry whose answer text happens
+# to share rarer words with it.
+KEYWORD_SHARE = 0.25
+# Entries whose title or keywords name a measure or cluster ("Kmo-portefeuille: apply within 14 days")
+# answer one aspect of it. Naming the measure boosts them too, a little less than the measure itself, and
+# the name is then left out of the text comparison, so the rest of the question ("too late", "registered
+# trainer") decides between the measure and its aspects; before, the measure's own boost and its name in
+# its own text always won and the aspect entries could not be reached by name.
+FAMILY_SHARE = 0.9
+# Words the entity ruler marks as describing the asker (legal form, company size) count half: in "how much
+# does it cost to register my eenmanszaak" the cost is asked, not the eenmanszaak, but in "is my eenmanszaak
+# liable" the legal form still helps.
+CONTEXT_LABELS = {"legal_form", "company_size"}
+CONTEXT_SHARE = 0.7
 
 
 _SUFFIXES = ("ingen", "ing", "ies", "ed", "es", "en", "s", "e")
@@ -49,13 +65,16 @@ def stem(word: str) -> str:
 
 
 class WordAnalyzer:
-    """Folded words without stop words, stemmed, as unigrams and bigrams (picklable for sklearn)."""
+    """Folded words without stop words, stemmed, as unigrams and bigrams (picklable for sklearn).
+
+    Single letters left over from folding ("zo'n" -> "zo n", "it's" -> "it s") carry no meaning; digits do.
+    """
 
     def __init__(self, stopwords: Iterable[str]) -> None:
         self.stopwords = set(stopwords)
 
     def __call__(self, text: str) -> List[str]:
-        words = [stem(w) for w in fold(text).split() if w not in self.stopwords]
+        words = [stem(w) for w in fold(text).split() if w not in self.stopwords and (len(w) > 1 or w.isdigit())]
         return words + [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)]
 
 
@@ -74,22 +93,30 @@ def load_stopwords(path: Path) -> List[str]:
     return sorted({fold(str(w)) for lang in LANGUAGES for w in data.get(lang, [])})
 
 
+def _joined(entry: Entry, part: str) -> str:
+    """Names ("synonyms"), keywords, titles or answers of an entry in all languages, as one string."""
+    values = getattr(entry, part)
+    if part in ("title", "answer"):
+        return " ".join(values.get(lang, "") for lang in LANGUAGES)
+    return " ".join(v for lang in LANGUAGES for v in values.get(lang, []))
+
+
 def entry_document(entry: Entry) -> str:
     """The text an entry is found by: names and keywords repeated, then titles and answers."""
-    names = " ".join(s for lang in LANGUAGES for s in entry.synonyms.get(lang, []))
-    keywords = " ".join(k for lang in LANGUAGES for k in entry.keywords.get(lang, []))
-    titles = " ".join(entry.title.get(lang, "") for lang in LANGUAGES)
-    answers = " ".join(entry.answer.get(lang, "") for lang in LANGUAGES)
-    return fold(" ".join([names] * NAME_REPEAT + [keywords] * KEYWORD_REPEAT + [titles] * TITLE_REPEAT + [answers]))
+    names, keywords = _joined(entry, "synonyms"), _joined(entry, "keywords")
+    parts = [names] * NAME_REPEAT + [keywords] * KEYWORD_REPEAT + [_joined(entry, "title")] * TITLE_REPEAT
+    return fold(" ".join(parts + [_joined(entry, "answer")]))
 
 
-def _families(entries: Sequence[Entry]) -> Dict[str, List[str]]:
+def keyword_document(entry: Entry) -> str:
+    """What users call an entry and type for it: its names and keywords."""
+    return fold(_joined(entry, "synonyms") + " " + _joined(entry, "keywords"))
+
+
+def families(entries: Sequence[Entry]) -> Dict[str, List[str]]:
     """For every entry with names, the other entries whose title or keywords mention one of those names."""
-    about = {
-        e.id: fold(" ".join([e.title.get(lang, "") for lang in LANGUAGES] + [k for lang in LANGUAGES for k in e.keywords.get(lang, [])]))
-        for e in entries
-    }
-    families: Dict[str, List[str]] = {}
+    about = {e.id: fold(_joined(e, "title") + " " + _joined(e, "keywords")) for e in entries}
+    found: Dict[str, List[str]] = {}
     for entry in entries:
         names = entry.names()
         members = [
@@ -98,8 +125,18 @@ def _families(entries: Sequence[Entry]) -> Dict[str, List[str]]:
             if other.id != entry.id and any(contains_phrase(about[other.id], name) for name in names)
         ]
         if members:
-            families[entry.id] = members
-    return families
+            found[entry.id] = members
+    return found
+
+
+def _without(query: str, phrases: Iterable[str]) -> str:
+    """The folded query with the given phrases (whole words, longest first) taken out."""
+    padded = f" {query} "
+    for phrase in sorted({fold(p) for p in phrases}, key=len, reverse=True):
+        if phrase:
+            while f" {phrase} " in padded:
+                padded = padded.replace(f" {phrase} ", " ")
+    return " ".join(padded.split())
 
 
 class Retriever:
@@ -114,43 +151,58 @@ class Retriever:
     ):
         self.entries = list(entries)
         self.threshold, self.tentative = threshold, tentative
-        docs = [entry_document(e) for e in self.entries]
-        self._words = TfidfVectorizer(analyzer=WordAnalyzer(stopwords), sublinear_tf=True)
-        self._chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True)
-        self._word_matrix = self._words.fit_transform(docs)
-        self._char_matrix = self._chars.fit_transform(docs)
         self._stop = set(stopwords)
-        self._family = _families(self.entries)
+        self._by_id = {e.id: e for e in self.entries}
+        self._family = families(self.entries)
+        self._words = TfidfVectorizer(analyzer=WordAnalyzer(self._stop), sublinear_tf=True)
+        self._keywords = TfidfVectorizer(analyzer=WordAnalyzer(self._stop), sublinear_tf=True)
+        self._chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True)
+        self._word_matrix = self._words.fit_transform([entry_document(e) for e in self.entries])
+        self._keyword_matrix = self._keywords.fit_transform([keyword_document(e) for e in self.entries])
+        self._char_matrix = self._chars.fit_transform([entry_document(e) for e in self.entries])
 
-    def rank(self, question: str, topic: Optional[str] = None, entity_ids: Iterable[str] = ()) -> List[Hit]:
-        """All non-overview entries, best first."""
+    def rank(
+        self,
+        question: str,
+        topic: Optional[str] = None,
+        entity_ids: Iterable[str] = (),
+        context: Iterable[str] = (),
+    ) -> List[Hit]:
+        """All non-overview entries, best first.
+
+        `entity_ids`: entries the entity ruler found named in the question; `context`: phrases it marked as
+        describing the asker (legal form, company size), which count for half.
+        """
         entity_ids = list(entity_ids)
-        query = fold(question)
-        if STRIP_NAMES:
-            query = self._without_names(query, entity_ids)
-        content = " ".join(w for w in query.split() if w not in self._stop)
-        word_scores = linear_kernel(self._words.transform([query]), self._word_matrix)[0]
-        char_scores = linear_kernel(self._chars.transform([content]), self._char_matrix)[0]
+        named = [
+            n
+            for i in entity_ids
+            if self._by_id.get(i) and self._by_id[i].type in NAMED_TYPES
+            for n in self._by_id[i].names()
+        ]
+        query = _without(fold(question), named)
+        similarity = self._similarity(query)
+        context = list(context)
+        if context:
+            similarity = (1 - CONTEXT_SHARE) * similarity + CONTEXT_SHARE * self._similarity(_without(query, context))
         boosts = self._boosts(entity_ids)
         hits = []
         for i, entry in enumerate(self.entries):
             if entry.type == "overview":
                 continue
-            score = WORD_WEIGHT * word_scores[i] + CHAR_WEIGHT * char_scores[i]
-            score += boosts.get(entry.id, 0.0)
+            score = similarity[i] + boosts.get(entry.id, 0.0)
             score += TOPIC_BOOST if topic and entry.topic == topic else 0.0
             hits.append(Hit(entry, float(score)))
         return sorted(hits, key=lambda h: h.score, reverse=True)
 
-    def _without_names(self, query: str, entity_ids: Iterable[str]) -> str:
-        """The question without the names of named measures, clusters and permits (their boost counts them)."""
-        by_id = {e.id: e for e in self.entries}
-        names = [n for i in set(entity_ids) if i in by_id and by_id[i].type in NAMED_TYPES for n in by_id[i].names()]
-        padded = f" {query} "
-        for name in sorted((fold(n) for n in names), key=len, reverse=True):
-            if name:
-                padded = padded.replace(f" {name} ", " ")
-        return " ".join(padded.split())
+    def _similarity(self, query: str) -> np.ndarray:
+        """Text similarity of a folded query to every entry (word, keyword and character views)."""
+        words = linear_kernel(self._words.transform([query]), self._word_matrix)[0]
+        keywords = linear_kernel(self._keywords.transform([query]), self._keyword_matrix)[0]
+        # character n-grams of stop words only add noise: a question of only stop words matches nothing
+        content = " ".join(w for w in query.split() if w not in self._stop)
+        chars = linear_kernel(self._chars.transform([content]), self._char_matrix)[0]
+        return WORD_WEIGHT * ((1 - KEYWORD_SHARE) * words + KEYWORD_SHARE * keywords) + CHAR_WEIGHT * chars
 
     def _boosts(self, entity_ids: Iterable[str]) -> Dict[str, float]:
         """Entity boost per entry id: the named entry itself, and (a little less) the entries about it.
@@ -159,9 +211,8 @@ class Retriever:
         "which cluster pacts did Catalisti and VIL sign") beats the entry of either one.
         """
         boosts: Dict[str, float] = {}
-        by_id = {e.id: e for e in self.entries}
         for named in set(entity_ids):
-            entry = by_id.get(named)
+            entry = self._by_id.get(named)
             if entry is None:
                 continue
             boost = ENTITY_BOOST if entry.type in NAMED_TYPES else TERM_BOOST
@@ -170,9 +221,15 @@ class Retriever:
                 boosts[member] = boosts.get(member, 0.0) + FAMILY_SHARE * boost
         return boosts
 
-    def best(self, question: str, topic: Optional[str] = None, entity_ids: Iterable[str] = ()) -> Optional[Hit]:
+    def best(
+        self,
+        question: str,
+        topic: Optional[str] = None,
+        entity_ids: Iterable[str] = (),
+        context: Iterable[str] = (),
+    ) -> Optional[Hit]:
         """The best entry, marked confident or not; None when even the best is too weak to offer."""
-        hits = self.rank(question, topic, entity_ids)
+        hits = self.rank(question, topic, entity_ids, context)
         if not hits or hits[0].score < self.tentative:
             return None
         return Hit(hits[0].entry, hits[0].score, confident=hits[0].score >= self.threshold)
