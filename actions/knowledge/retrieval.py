@@ -1,8 +1,7 @@
 """Finds the entry that answers a question: entities first, then text similarity over the entries.
 
-Three TF-IDF views of every entry are compared with the question: words of the whole entry (names and
-keywords weigh more than the answer text), words of the names and keywords alone (what users type for that
-entry), and character n-grams (robust to typos and Dutch compounds such as "kmo-portefeuille" vs
+Two TF-IDF views of every entry are compared with the question: words (names and keywords weigh more than
+the answer text) and character n-grams (robust to typos and Dutch compounds such as "kmo-portefeuille" vs
 "kmo portefeuille"). A named measure, cluster or permit found by the entity ruler adds a strong boost, a
 general term ("omgevingsloket", "locusfocus") only a small one, and entries about a named thing share its
 boost; the topic the intent points to breaks ties. Who is asking (a legal form such as "eenmanszaak", a
@@ -33,19 +32,17 @@ DEFAULT_THRESHOLD, DEFAULT_TENTATIVE = 0.16, 0.10
 # Keywords are what users type for that entry, answers are long and mention neighbouring subjects in
 # passing; with sublinear tf a repeat only adds log weight, so keywords are repeated three times.
 NAME_REPEAT, KEYWORD_REPEAT, TITLE_REPEAT = 2, 3, 1
-# Part of the word score comes from the names and keywords alone, so that a question matching an entry's
-# keywords ("how much", "cost to register") is not outweighed by another entry whose answer text happens
-# to share rarer words with it.
-KEYWORD_SHARE = 0.25
 # Entries whose title or keywords name a measure or cluster ("Kmo-portefeuille: apply within 14 days")
 # answer one aspect of it. Naming the measure boosts them too, a little less than the measure itself, and
 # the name is then left out of the text comparison, so the rest of the question ("too late", "registered
 # trainer") decides between the measure and its aspects; before, the measure's own boost and its name in
 # its own text always won and the aspect entries could not be reached by name.
 FAMILY_SHARE = 0.9
-# Words the entity ruler marks as describing the asker (legal form, company size) count half: in "how much
-# does it cost to register my eenmanszaak" the cost is asked, not the eenmanszaak, but in "is my eenmanszaak
-# liable" the legal form still helps.
+# Words the entity ruler marks as describing the asker (legal form, company size) count for less: in "how
+# much does it cost to register my eenmanszaak" the cost is asked, not the eenmanszaak (whose rarer word
+# outweighed "cost" and gave the liability or company-formation entry), but in "is my eenmanszaak liable"
+# or "eenmanszaak or BV, what comes first" the legal form still helps. The similarity is blended from the
+# whole question (30%) and the question without those words (70%).
 CONTEXT_LABELS = {"legal_form", "company_size"}
 CONTEXT_SHARE = 0.7
 
@@ -108,11 +105,6 @@ def entry_document(entry: Entry) -> str:
     return fold(" ".join(parts + [_joined(entry, "answer")]))
 
 
-def keyword_document(entry: Entry) -> str:
-    """What users call an entry and type for it: its names and keywords."""
-    return fold(_joined(entry, "synonyms") + " " + _joined(entry, "keywords"))
-
-
 def families(entries: Sequence[Entry]) -> Dict[str, List[str]]:
     """For every entry with names, the other entries whose title or keywords mention one of those names."""
     about = {e.id: fold(_joined(e, "title") + " " + _joined(e, "keywords")) for e in entries}
@@ -155,10 +147,8 @@ class Retriever:
         self._by_id = {e.id: e for e in self.entries}
         self._family = families(self.entries)
         self._words = TfidfVectorizer(analyzer=WordAnalyzer(self._stop), sublinear_tf=True)
-        self._keywords = TfidfVectorizer(analyzer=WordAnalyzer(self._stop), sublinear_tf=True)
         self._chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True)
         self._word_matrix = self._words.fit_transform([entry_document(e) for e in self.entries])
-        self._keyword_matrix = self._keywords.fit_transform([keyword_document(e) for e in self.entries])
         self._char_matrix = self._chars.fit_transform([entry_document(e) for e in self.entries])
 
     def rank(
@@ -171,7 +161,7 @@ class Retriever:
         """All non-overview entries, best first.
 
         `entity_ids`: entries the entity ruler found named in the question; `context`: phrases it marked as
-        describing the asker (legal form, company size), which count for half.
+        describing the asker (legal form, company size), which count for less (see CONTEXT_SHARE).
         """
         entity_ids = list(entity_ids)
         named = [
@@ -196,13 +186,12 @@ class Retriever:
         return sorted(hits, key=lambda h: h.score, reverse=True)
 
     def _similarity(self, query: str) -> np.ndarray:
-        """Text similarity of a folded query to every entry (word, keyword and character views)."""
+        """Text similarity of a folded query to every entry (word and character views)."""
         words = linear_kernel(self._words.transform([query]), self._word_matrix)[0]
-        keywords = linear_kernel(self._keywords.transform([query]), self._keyword_matrix)[0]
         # character n-grams of stop words only add noise: a question of only stop words matches nothing
         content = " ".join(w for w in query.split() if w not in self._stop)
         chars = linear_kernel(self._chars.transform([content]), self._char_matrix)[0]
-        return WORD_WEIGHT * ((1 - KEYWORD_SHARE) * words + KEYWORD_SHARE * keywords) + CHAR_WEIGHT * chars
+        return WORD_WEIGHT * words + CHAR_WEIGHT * chars
 
     def _boosts(self, entity_ids: Iterable[str]) -> Dict[str, float]:
         """Entity boost per entry id: the named entry itself, and (a little less) the entries about it.
