@@ -76,7 +76,9 @@ def main() -> int:
     env = {**os.environ, "RASA_TOKEN": token, "RASA_URL": f"http://localhost:{rasa_port}", "DESK_PORT": desk_port}
     (ROOT / "var").mkdir(exist_ok=True)
     processes: List[subprocess.Popen] = []
-    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    # Ctrl-C (SIGINT) and SIGTERM both stop everything, even when started where SIGINT was ignored.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
         processes.append(
             subprocess.Popen([str(BIN / "rasa"), "run", "actions", "--port", action_port], cwd=ROOT, env=env)
