@@ -148,8 +148,9 @@ class Retriever:
         self._family = families(self.entries)
         self._words = TfidfVectorizer(analyzer=WordAnalyzer(self._stop), sublinear_tf=True)
         self._chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True)
-        self._word_matrix = self._words.fit_transform([entry_document(e) for e in self.entries])
-        self._char_matrix = self._chars.fit_transform([entry_document(e) for e in self.entries])
+        documents = [entry_document(e) for e in self.entries]
+        self._word_matrix = self._words.fit_transform(documents)
+        self._char_matrix = self._chars.fit_transform(documents)
 
     def rank(
         self,
