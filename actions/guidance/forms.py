@@ -1,8 +1,10 @@
 """Validation of the guided-advice forms: understand each answer, or answer a side question and re-ask.
 
 Every form slot is filled from the user's text (domain.yml, `from_text`); here the text is mapped to an
-option id. When it is not an option but a question on one of the topics, the question is answered (the
-user interrupted) and the form repeats its question; otherwise the user is asked to pick an option.
+option id. An answer always wins, whatever intent the classifier saw in it ("we've been running for 8
+years" can look like distress to it). Otherwise: a question on one of the topics is answered (the user
+interrupted), a message that sounds confidential gets the advisor offered, anything else is asked to pick
+an option; and the form repeats its question.
 """
 
 from __future__ import annotations
@@ -52,8 +54,13 @@ class OptionSlotValidation:
         option = option_parser().parse(slot, str(value or ""))
         if option:
             return {slot: option}
+        intent = (tracker.latest_message or {}).get("intent") or {}
+        if intent.get("name") == "request_guidance":
+            return {slot: None}  # the message that started the form is not an answer: just ask
         topic = interrupting_topic(tracker)
-        if topic:
+        if intent.get("name") == "confidential" and intent.get("confidence", 0) >= INTERRUPTION_CONFIDENCE:
+            dispatcher.utter_message(response="utter_confidential_offer")
+        elif topic:
             answer_question(dispatcher, tracker, knowledge_base(), topic)
             dispatcher.utter_message(response="utter_back_to_questions")
         else:

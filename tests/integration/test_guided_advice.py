@@ -12,6 +12,7 @@ pytestmark = pytest.mark.servers
 def test_financing_finder_happy_path_with_typed_answers(stack, sender):
     first = stack.say(sender, "which subsidies fit my company?")
     assert "starting up" in text_of(first) and "established" in payloads(first)
+    assert "couldn't match" not in text_of(first), "the request that starts the form is not a wrong answer"
     stack.say(sender, "we've been running for 8 years")
     stack.say(sender, "we are 12 people")
     result = text_of(stack.say(sender, "training for my staff"))
