@@ -50,11 +50,6 @@ def entry_values(entry: Entry, language: str) -> Dict[str, str]:
     }
 
 
-def entry_payload(entry: Entry) -> Dict[str, str]:
-    """Machine-readable part of an answer, for the website (links, ids)."""
-    return {"entry_id": entry.id, "topic": entry.topic, "source_url": entry.source_url}
-
-
 def related_buttons(entry: Entry, entries: Dict[str, Entry], language: str) -> List[Dict[str, str]]:
     """Buttons that open related entries."""
     buttons = []

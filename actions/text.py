@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Iterable, List
 
 _NON_WORD = re.compile(r"[^0-9a-z&+]+")
 
@@ -20,13 +19,3 @@ def contains_phrase(folded_text: str, phrase: str) -> bool:
     """Whether `phrase` occurs in `folded_text` as whole words."""
     folded_phrase = fold(phrase)
     return bool(folded_phrase) and f" {folded_phrase} " in f" {folded_text} "
-
-
-def tokens(text: str) -> List[str]:
-    """Folded words."""
-    return fold(text).split()
-
-
-def first_match(folded_text: str, phrases: Iterable[str]) -> bool:
-    """Whether any of `phrases` occurs in the text."""
-    return any(contains_phrase(folded_text, p) for p in phrases)
