@@ -14,7 +14,7 @@ TRAIN_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/nul
 SPACY_MODEL  := spacy_pipeline/meta.json
 MODEL_STAMP  := models/.trained
 
-.PHONY: help install spacy train run shell validate lint test test-fast eval advisor clean
+.PHONY: help install spacy train run shell validate lint test test-fast eval eval-blind calibration advisor clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 12
@@ -55,6 +55,12 @@ test: train lint ## every test: knowledge, actions, NLU hold-outs, stories, serv
 
 eval: train ## score the assistant on ../shared/eval (real servers)
 	$(PY) ../shared/eval/run_eval.py
+
+eval-blind: train ## score the frozen blind set (tests/blind) with the understanding figures; JSON in reports/
+	$(PY) scripts/evaluate.py tests/blind/blind_cases.yaml --out reports/blind.json
+
+calibration: install ## how often retrieval is confidently wrong, on the own retrieval questions
+	$(PY) -m actions.knowledge.calibration
 
 advisor: install ## create an advisor account: make advisor USERNAME=ann ROLE=admin
 	$(PY) -m advisor_desk.manage create-advisor --username "$(USERNAME)" --role "$(or $(ROLE),advisor)"

@@ -1,4 +1,10 @@
-"""Answers questions on the five topics (and the agency itself) from the knowledge base."""
+"""Answers questions on the five topics (and the agency itself) from the knowledge base.
+
+Every path that answers from knowledge comes through here: a topic question, a follow-up on the previous
+answer, a detailed message the classifier was unsure about, a guidance request that names a situation, and a
+"confidential" message that turns out to be a plain question. The answer is framed by how sure the match is
+(retrieval.Retriever.is_confident), and `last_entry`/`last_topic` remember it for follow-ups.
+"""
 
 from __future__ import annotations
 
@@ -9,53 +15,94 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from .knowledge.base import KnowledgeBase, knowledge_base
+from .knowledge.entry import Entry
+from .knowledge.retrieval import Hit
 from .replies import TOPIC_OF_INTENT, send_answer
+
+# a message with fewer content words than this is too vague to answer when the classifier was unsure
+MIN_CONTENT_WORDS = 3
+
+
+def typed_text(tracker: Tracker) -> str:
+    """The latest message as typed; empty for a button payload ("/ask_financing{...}")."""
+    text = (tracker.latest_message or {}).get("text") or ""
+    return "" if text.startswith("/") else text
+
+
+def remembered(entry: Entry) -> List[EventType]:
+    """Slots that let the next message follow up on this answer."""
+    return [SlotSet("last_topic", entry.topic), SlotSet("last_entry", entry.id)]
+
+
+def followup_hit(tracker: Tracker, kb: KnowledgeBase) -> Optional[Hit]:
+    """The answer to a follow-up on the previous answer ("and in Gent?"), or None if this is not one."""
+    previous = kb.get(tracker.get_slot("last_entry") or "")
+    text = typed_text(tracker)
+    entities = (tracker.latest_message or {}).get("entities") or []
+    if not (previous and text and kb.cues.looks_like_followup(text)) or kb.names_an_entry(entities):
+        return None
+    return kb.find_followup(text, previous, entities)
+
+
+def find_answer(tracker: Tracker, kb: KnowledgeBase, topic: Optional[str]) -> Optional[Hit]:
+    """The entry for the latest message: as a follow-up when it is one, else on its own."""
+    hit = followup_hit(tracker, kb)
+    if hit:
+        return hit
+    message = tracker.latest_message or {}
+    entities: List[Dict[str, Any]] = message.get("entities") or []
+    text = typed_text(tracker)
+    return kb.find(text, topic, entities) if (text or entities) else None
+
+
+def reply_with(
+    dispatcher: CollectingDispatcher, tracker: Tracker, kb: KnowledgeBase, hit: Hit, followup: bool = True
+) -> List[EventType]:
+    """Send a hit, with the caveat when the match is not sure; the slots remembering it."""
+    send_answer(dispatcher, tracker, hit.entry, kb.entries, "sure" if hit.confident else "closest", followup)
+    return remembered(hit.entry)
 
 
 def answer_question(
     dispatcher: CollectingDispatcher, tracker: Tracker, kb: KnowledgeBase, topic: Optional[str]
-) -> Optional[str]:
-    """Send the best entry for the latest message, or the topic overview when nothing specific fits.
-
-    Returns the topic answered, so callers can remember it.
-    """
-    message = tracker.latest_message or {}
-    entities: List[Dict[str, Any]] = message.get("entities") or []
-    text = message.get("text") or ""
-    if text.startswith("/"):
-        text = ""  # a button: only its entities (entry_id) and intent count
-    hit = kb.find(text, topic, entities) if (text or entities) else None
+) -> List[EventType]:
+    """Send the best entry for the latest message, or the topic overview when nothing specific fits."""
+    hit = find_answer(tracker, kb, topic)
     if hit:
-        send_answer(dispatcher, tracker, hit.entry, kb.entries, "sure" if hit.confident else "closest")
-        return hit.entry.topic
+        return reply_with(dispatcher, tracker, kb, hit)
     overview = kb.overview(topic or "agency")
     if overview is None:
-        return None
+        return []
+    text = typed_text(tracker)
     asked_something = bool(text.strip()) and len(text.split()) > 3
     send_answer(dispatcher, tracker, overview, kb.entries, "overview" if asked_something else "sure")
-    return overview.topic
+    return [SlotSet("last_topic", overview.topic), SlotSet("last_entry", None)]
 
 
-DETAILED_WORDS = 12
+def answer_if_specific(
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    kb: KnowledgeBase,
+    followup: bool = True,
+    only_sure: bool = False,
+) -> Optional[List[EventType]]:
+    """Answer a message that asks something specific, where the intent alone would lead elsewhere.
 
-
-def answer_if_detailed(
-    dispatcher: CollectingDispatcher, tracker: Tracker, kb: KnowledgeBase, followup: bool = True
-) -> Optional[str]:
-    """For a long, detailed message: answer it when an entry surely fits, else do nothing.
-
-    Used where the intent alone would lead elsewhere (a guidance request, a message not understood), so
-    that a specific question still gets its specific answer.
+    Used for guidance requests that name a situation, messages the classifier was unsure about and
+    "confidential" messages that are plain questions. A follow-up or a message with enough content words and
+    an entry that matches gets the answer (hedged when the match is not sure); otherwise nothing is sent and
+    None is returned, so the caller does what the intent asks. `only_sure`: answer only a confident match
+    (before an advisor offer, a hedged side answer would be noise).
     """
-    message = tracker.latest_message or {}
-    text = message.get("text") or ""
-    if len(text.split()) < DETAILED_WORDS or text.startswith("/"):
+    hit = followup_hit(tracker, kb)
+    if hit is None:
+        text = typed_text(tracker)
+        if len(kb.cues.content_words(text, kb.stopwords)) < MIN_CONTENT_WORDS:
+            return None
+        hit = kb.find(text, None, (tracker.latest_message or {}).get("entities") or [])
+    if hit is None or (only_sure and not hit.confident):
         return None
-    hit = kb.find(text, None, message.get("entities") or [])
-    if not (hit and hit.confident):
-        return None
-    send_answer(dispatcher, tracker, hit.entry, kb.entries, followup=followup)
-    return hit.entry.topic
+    return reply_with(dispatcher, tracker, kb, hit, followup)
 
 
 class ActionAnswerQuestion(Action):
@@ -66,26 +113,38 @@ class ActionAnswerQuestion(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
-        topic = TOPIC_OF_INTENT.get(intent)
-        answered = answer_question(dispatcher, tracker, knowledge_base(), topic)
-        return [SlotSet("last_topic", answered)] if answered else []
+        return answer_question(dispatcher, tracker, knowledge_base(), TOPIC_OF_INTENT.get(intent))
 
 
 class ActionConfidentialIntro(Action):
-    """Acknowledges a sensitive situation before the advisor offer; answers a factual question in it first.
+    """Decides whether a message the classifier calls confidential describes a sensitive situation.
 
-    "Do I have to pay my social contributions every month?" can sound like distress to the classifier: the
-    user then still gets the fact, and the confidential advisor remains on offer.
+    Sensitive (debts, disputes, a secret sale, a wish for discretion: knowledge/understanding/sensitive.yml)
+    or a button click: acknowledge it, answer a factual question in it first, and the rules start the advisor
+    handoff (`sensitive` true). Otherwise it is a question like any other ("can someone look at my business
+    plan?"): it is answered, with the advisor still offered as a button (`sensitive` false, no handoff).
     """
 
     def name(self) -> Text:
         return "action_confidential_intro"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
-        answered = answer_if_detailed(dispatcher, tracker, knowledge_base(), followup=False)
-        dispatcher.utter_message(response="utter_confidential_intro")
-        return [SlotSet("last_topic", answered)] if answered else []
+        kb = knowledge_base()
+        text = typed_text(tracker)
+        if not text or kb.cues.is_sensitive(text):
+            events = answer_if_specific(dispatcher, tracker, kb, followup=False, only_sure=True) or []
+            dispatcher.utter_message(response="utter_confidential_intro")
+            return events + [SlotSet("sensitive", True)]
+        events = answer_if_specific(dispatcher, tracker, kb)
+        if events is None:
+            dispatcher.utter_message(response="utter_confidential_offer")
+            events = []
+        return events + [SlotSet("sensitive", False)]
 
 
-# Load the knowledge into the store when the action server starts, not on the first question.
-knowledge_base()
+def warm_up() -> None:
+    """Load the knowledge into the store when the action server starts, not on the first question."""
+    knowledge_base()
+
+
+warm_up()

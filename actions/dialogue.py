@@ -8,7 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from .answering import answer_if_detailed
+from .answering import answer_if_specific, followup_hit, reply_with, typed_text
 from .knowledge.base import knowledge_base
 from .language import detect, normalise
 from .text import fold
@@ -88,18 +88,48 @@ def consecutive_fallbacks(tracker: Tracker) -> int:
 
 
 class ActionHandleFallback(Action):
-    """A detailed message that surely matches an entry gets that answer; otherwise the first miss asks to
-    rephrase, and the second miss in a row offers an advisor (starts the handoff questions)."""
+    """A follow-up or a specific message that matches an entry gets that answer; otherwise the first miss
+    asks to rephrase, and the second miss in a row offers an advisor (starts the handoff questions)."""
 
     def name(self) -> Text:
         return "action_handle_fallback"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
-        answered = answer_if_detailed(dispatcher, tracker, knowledge_base())
-        if answered:
-            return [SlotSet("last_topic", answered)]
+        answered = answer_if_specific(dispatcher, tracker, knowledge_base())
+        if answered is not None:
+            return answered
         if consecutive_fallbacks(tracker) >= FALLBACKS_BEFORE_HANDOFF and not tracker.get_slot("case_id"):
             dispatcher.utter_message(response="utter_handoff_intro")
             return [SlotSet("handoff_reason", "not_understood"), FollowupAction("handoff_form")]
         dispatcher.utter_message(response="utter_please_rephrase")
+        return []
+
+
+class ActionOutOfScope(Action):
+    """Declines politely, with the topics the assistant does know.
+
+    Before declining: a short follow-up on the previous answer ("and how long does that take?") is answered
+    in its context, and a message that names one of the agency's measures, permits or clusters and matches
+    it surely is answered. A question about another country's company law gets the reply that says what the
+    agency does do for it.
+    """
+
+    def name(self) -> Text:
+        return "action_out_of_scope"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        kb = knowledge_base()
+        text = typed_text(tracker)
+        abroad = kb.cues.names_abroad(text)
+        hit = followup_hit(tracker, kb)
+        entities = (tracker.latest_message or {}).get("entities") or []
+        if hit is None and not abroad and kb.names_an_entry(entities):
+            hit = kb.find(text, None, entities)
+            hit = hit if hit and hit.confident else None
+        if hit:
+            return reply_with(dispatcher, tracker, kb, hit)
+        if abroad:
+            dispatcher.utter_message(response="utter_out_of_scope_abroad")
+        else:
+            dispatcher.utter_message(response="utter_out_of_scope")
         return []

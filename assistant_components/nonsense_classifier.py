@@ -1,8 +1,11 @@
-"""Marks messages without words as out of scope, whatever the statistical classifier guessed.
+"""Marks messages without words as out of scope, and degenerate ones as not understood, by rule.
 
 Emoji-only messages, punctuation, keyboard mashing without a single vowel ("zxcvbnm") carry no question
-a statistical model can learn from examples; a rule is more reliable. Runs after DIET and before the
-FallbackClassifier, so the user gets the out-of-scope reply with the topic buttons.
+a statistical model can learn from examples; a rule is more reliable: they get the out-of-scope reply with
+the topic buttons. Degenerate input (one letter repeated, only digits, only a link) would otherwise be given
+whatever intent its few characters resemble (5,000 repeated letters were once answered "Goodbye"): it is
+marked `nlu_fallback`, so the user gets the not-understood reply. Runs after DIET and before the
+FallbackClassifier.
 """
 
 from __future__ import annotations
@@ -18,6 +21,8 @@ from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KE
 from rasa.shared.nlu.training_data.message import Message
 
 _LETTERS = re.compile(r"[^\W\d_]+")
+_LINK = re.compile(r"^\s*(?:https?://|www\.)\S+\s*$", re.IGNORECASE)
+_DIGITS_ONLY = re.compile(r"^[\d\s.,:;/+()\-€$%]+$")
 _VOWELS = set("aeiouyàáâäèéêëìíîïòóôöùúûü")
 
 
@@ -31,16 +36,28 @@ def is_nonsense(text: str) -> bool:
     return all(len(w) >= 4 and not (set(w) & _VOWELS) for w in words)
 
 
+def is_degenerate(text: str) -> bool:
+    """One character repeated (beyond a short word), only digits and separators, or only a link."""
+    stripped = text.strip()
+    if not stripped or stripped.startswith("/"):
+        return False
+    if _LINK.match(stripped) or (_DIGITS_ONLY.match(stripped) and any(c.isdigit() for c in stripped)):
+        return True
+    letters = [c for c in stripped.lower() if c.isalpha()]
+    return len(letters) >= 4 and len(set(letters)) == 1
+
+
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
 class NonsenseClassifier(GraphComponent):
     """Sets `intent` (default out_of_scope) with full confidence for messages without words."""
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {"intent": "out_of_scope"}
+        return {"intent": "out_of_scope", "degenerate_intent": "nlu_fallback"}
 
     def __init__(self, config: Dict[Text, Any]) -> None:
         self.intent = config["intent"]
+        self.degenerate_intent = config["degenerate_intent"]
 
     @classmethod
     def create(
@@ -55,8 +72,10 @@ class NonsenseClassifier(GraphComponent):
     def process(self, messages: List[Message]) -> List[Message]:
         """Override the intent of nonsense messages; leave the others alone."""
         for message in messages:
-            if is_nonsense(message.get(TEXT) or ""):
-                ranking = [{INTENT_NAME_KEY: self.intent, PREDICTED_CONFIDENCE_KEY: 1.0}]
+            text = message.get(TEXT) or ""
+            intent = self.degenerate_intent if is_degenerate(text) else self.intent if is_nonsense(text) else None
+            if intent:
+                ranking = [{INTENT_NAME_KEY: intent, PREDICTED_CONFIDENCE_KEY: 1.0}]
                 message.set(INTENT, ranking[0], add_to_output=True)
                 message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
         return messages

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant_components.nonsense_classifier import is_nonsense
+from assistant_components.nonsense_classifier import is_degenerate, is_nonsense
 
 
 @pytest.mark.parametrize(
@@ -19,3 +19,15 @@ def test_nonsense(text):
 )
 def test_not_nonsense(text):
     assert not is_nonsense(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["a" * 5000, "kkkkkk", "12345 678", "https://www.example.com/page?x=1", "www.vlaio.be"]
+)
+def test_degenerate(text):
+    assert is_degenerate(text)
+
+
+@pytest.mark.parametrize("text", ["ok", "zzz", "aaa bbb", "VAT 21%", "/greet", "how do I start", "kmo 2024"])
+def test_not_degenerate(text):
+    assert not is_degenerate(text)

