@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .models import CLAIMABLE_STATUSES
+from cases.models import CLAIMABLE_STATUSES
 
 Advisor = dict[str, Any]
 CaseDict = dict[str, Any]

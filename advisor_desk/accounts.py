@@ -15,7 +15,9 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from .models import ROLES, Advisor, DeskSession, utcnow
+from cases.models import ROLES, Advisor, utcnow
+
+from .models import DeskSession
 
 DEFAULT_SESSION_TTL = timedelta(hours=12)
 

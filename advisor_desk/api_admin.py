@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from . import case_store
+from cases import store as case_store
+
 from .api_errors import ApiError
 from .auth import require_admin
 from .web_context import engine, run_db

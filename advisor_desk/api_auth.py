@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from . import accounts, case_store
+from cases import store as case_store
+
+from . import accounts
 from .api_errors import ApiError
 from .auth import clear_session_cookie, set_session_cookie, token_from_request
 from .jsonio import read_json_object, required_string

@@ -8,12 +8,14 @@ from typing import Any
 
 from aiohttp import web
 
-from . import accounts, case_store
+from cases import store as case_store
+from cases.models import OPEN_STATUSES
+
+from . import accounts
 from .access import can_manage, can_view, is_assignee
 from .api_errors import ApiError
 from .handback import handback_message
 from .jsonio import read_json_object, required_string, required_text
-from .models import OPEN_STATUSES
 from .rasa_client import RasaError
 from .web_context import current_advisor, engine, rasa, run_db
 

@@ -16,9 +16,10 @@ import sys
 
 from sqlalchemy.engine import Engine
 
+from cases.models import ROLES
+
 from . import accounts
 from .db import engine_from_env, init_db
-from .models import ROLES
 
 MIN_PASSWORD_LENGTH = 12
 

@@ -18,11 +18,11 @@ from rasa_sdk.events import (
 )
 from rasa_sdk.executor import CollectingDispatcher
 
-from advisor_desk import case_store
+from cases import store as case_store
+from cases.office_hours import OfficeHours, describe
 
 from ..replies import language_of
 from .cases import cases_engine, is_live, open_case
-from .office_hours import OfficeHours, describe
 
 logger = logging.getLogger(__name__)
 FORM_SLOTS = ["handoff_consent", "contact_name", "contact", "contact_language", "case_summary", "requested_slot"]

@@ -7,8 +7,8 @@ from typing import Any, Dict, Optional
 
 from sqlalchemy.engine import Engine
 
-from advisor_desk import case_store
-from advisor_desk.db import engine_from_env, init_db
+from cases import store as case_store
+from cases.database import cases_engine_from_env, init_db
 
 LIVE_STATUSES = ("waiting", "claimed")
 
@@ -16,7 +16,7 @@ LIVE_STATUSES = ("waiting", "claimed")
 @lru_cache(maxsize=1)
 def cases_engine() -> Engine:
     """The shared engine for CASES_DB_URL (SQLite file in var/ by default)."""
-    engine = engine_from_env()
+    engine = cases_engine_from_env()
     init_db(engine)
     return engine
 

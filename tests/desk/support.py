@@ -14,7 +14,7 @@ import requests
 from aiohttp import web
 from sqlalchemy.engine import Engine
 
-from advisor_desk import case_store
+from cases import store as case_store
 
 RASA_TOKEN = "rasa-test-token"
 PASSWORD = "correct horse battery staple"

@@ -7,8 +7,9 @@ from typing import Any
 import pytest
 import requests
 
-from advisor_desk import case_store
+from advisor_desk import accounts
 from advisor_desk.handback import handback_message
+from cases import store as case_store
 
 from .support import PASSWORD, RASA_TOKEN, Desk, run_at_once
 
@@ -397,7 +398,7 @@ def test_claim_succeeds_with_a_warning_when_rasa_cannot_pause(desk: Desk) -> Non
 
 
 def test_pages_escape_entrepreneur_and_advisor_text(desk: Desk) -> None:
-    case_store.create_advisor(desk.engine, "mallory", PASSWORD, "advisor", "<script>alert(1)</script>")
+    accounts.create_advisor(desk.engine, "mallory", PASSWORD, "advisor", "<script>alert(1)</script>")
     token = desk.login("mallory").json()["token"]
     page = desk.call(None, "GET", "/", headers={"Cookie": f"desk_session={token}"})
     assert page.status_code == 200

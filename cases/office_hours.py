@@ -11,9 +11,7 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
-from ..paths import ROOT
-
-DEFAULT_FILE = ROOT / "advisor_desk" / "office_hours.yml"
+DEFAULT_FILE = Path(__file__).with_name("office_hours.yml")
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 WEEKDAY_NAMES = {
     "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
@@ -61,7 +59,7 @@ class OfficeHours:
 
     @classmethod
     def load(cls, path: Optional[Path] = None) -> "OfficeHours":
-        """From OFFICE_HOURS_FILE, or the default file beside the advisor desk."""
+        """From `path`, else OFFICE_HOURS_FILE, else `cases/office_hours.yml`."""
         path = Path(path or os.environ.get("OFFICE_HOURS_FILE") or DEFAULT_FILE)
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         hours = {DAYS.index(day): (_time(span[0]), _time(span[1])) for day, span in (data.get("hours") or {}).items()}

@@ -1,7 +1,7 @@
 """Cases, notes and the audit log in SQL: the one store shared by the desk and the action server.
 
-No web imports here: the Rasa action server imports this module to open cases. Every state
-change is a single conditional UPDATE, so concurrent advisors cannot both win a case.
+No web, account or password imports here: the Rasa action server imports this module to open cases.
+Every state change is a single conditional UPDATE, so concurrent advisors cannot both win a case.
 """
 
 from __future__ import annotations
@@ -15,39 +15,16 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Select
 
-from .accounts import (
-    advisor_for_token,
-    create_advisor,
-    create_session,
-    delete_session,
-    get_advisor_by_username,
-    list_advisors,
-    set_advisor_active,
-    set_password,
-    verify_login,
-)
-from .db import engine_from_env, init_db, make_engine
 from .models import (
     CLAIMABLE_STATUSES,
     LANGUAGES,
     OPEN_STATUSES,
     Advisor,
     AuditEntry,
-    Base,
     Case,
     CaseNote,
-    DeskSession,
     utcnow,
 )
-
-__all__ = [
-    "Advisor", "AuditEntry", "Base", "Case", "CaseNote", "DeskSession",
-    "add_note", "advisor_for_token", "audit", "claim_case", "create_advisor",
-    "create_session", "delete_session", "engine_from_env", "get_advisor_by_username",
-    "get_case", "init_db", "list_advisors", "list_audit", "list_mine", "list_notes",
-    "list_queue", "make_engine", "open_case_for_conversation", "open_or_create_case",
-    "resolve_case", "set_advisor_active", "set_password", "transfer_case", "verify_login",
-]  # fmt: skip
 
 NEW_CASE_STATUSES = ("waiting", "callback")
 
