@@ -86,6 +86,3 @@ class ActionConfidentialIntro(Action):
         dispatcher.utter_message(response="utter_confidential_intro")
         return [SlotSet("last_topic", answered)] if answered else []
 
-
-# Load the knowledge into the store when the action server starts, not on the first question.
-knowledge_base()

@@ -10,7 +10,7 @@ from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..guidance.options import option_parser
-from ..text import fold
+from ..text import contains_phrase, fold
 from .cases import open_case
 from .contact import clean_contact, clean_name
 
@@ -34,18 +34,33 @@ YES_WORDS = {
     "oke",
 }
 NO_WORDS = {"no", "nope", "not", "nee", "neen", "liever", "niet", "never"}
+# Agreement spelled with a negation word: "yes, why not", "ja hoor, waarom niet", "no problem".
+YES_PHRASES = ("why not", "waarom niet", "no problem", "geen probleem", "no objection", "geen bezwaar")
 MAX_SUMMARY = 500
 
 
 def consent_answer(tracker: Tracker, text: str) -> Optional[str]:
-    """'yes', 'no', or None when the answer is neither."""
+    """'yes', 'no', or None when the answer is neither.
+
+    Args:
+        tracker: The conversation; the intent of its latest message counts first.
+        text: The user's answer.
+
+    Returns:
+        "yes" for an affirming intent or an agreeing answer ("ja hoor, waarom niet" included, whatever the
+        classifier said), "no" for a denying intent or a refusal, else None.
+    """
     intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
     if intent in YES_INTENTS:
         return "yes"
-    if intent in NO_INTENTS:
-        return "no"
-    words = set(fold(text).split())
-    if words & NO_WORDS:
+    folded = fold(text)
+    agreeing = [phrase for phrase in YES_PHRASES if contains_phrase(folded, phrase)]
+    for phrase in agreeing:
+        folded = f" {folded} ".replace(f" {phrase} ", " ").strip()
+    words = set(folded.split())
+    if agreeing and not words & NO_WORDS:
+        return "yes"
+    if intent in NO_INTENTS or words & NO_WORDS:
         return "no"
     if words & YES_WORDS:
         return "yes"
