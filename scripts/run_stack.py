@@ -3,8 +3,9 @@
     python scripts/run_stack.py           # action server, Rasa server, advisor desk
     python scripts/run_stack.py --shell   # action server + `rasa shell` in this terminal
 
-Ports come from ACTION_PORT (5055), RASA_PORT (5005) and DESK_PORT (5080). The Rasa HTTP API is protected
-by RASA_TOKEN; when it is unset a token is generated once and kept in var/rasa_token (mode 600).
+Ports come from ACTION_PORT (5055), RASA_PORT (5005) and DESK_PORT (5080); the Rasa server finds the action
+server through ACTION_PORT (endpoints.yml). Local databases live in VAR_DIR (var). The Rasa HTTP API is
+protected by RASA_TOKEN; when it is unset a token is generated once and kept in $VAR_DIR/rasa_token (mode 600).
 """
 
 from __future__ import annotations
@@ -23,19 +24,25 @@ import requests
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-TOKEN_FILE = ROOT / "var" / "rasa_token"
+
+
+def var_dir() -> Path:
+    """The data folder: VAR_DIR (relative to the repository root) or var/."""
+    folder = Path(os.environ.get("VAR_DIR") or "var")
+    return folder if folder.is_absolute() else ROOT / folder
 
 
 def rasa_token() -> str:
-    """RASA_TOKEN, or the generated token kept in var/rasa_token."""
+    """RASA_TOKEN, or the generated token kept in $VAR_DIR/rasa_token."""
     if os.environ.get("RASA_TOKEN"):
         return os.environ["RASA_TOKEN"]
-    if TOKEN_FILE.exists():
-        return TOKEN_FILE.read_text().strip()
-    TOKEN_FILE.parent.mkdir(parents=True, exist_ok=True)
+    token_file = var_dir() / "rasa_token"
+    if token_file.exists():
+        return token_file.read_text().strip()
+    token_file.parent.mkdir(parents=True, exist_ok=True)
     token = secrets.token_urlsafe(24)
-    TOKEN_FILE.write_text(token)
-    TOKEN_FILE.chmod(0o600)
+    token_file.write_text(token)
+    token_file.chmod(0o600)
     return token
 
 
@@ -73,8 +80,15 @@ def main() -> int:
     rasa_port = os.environ.get("RASA_PORT", "5005")
     desk_port = os.environ.get("DESK_PORT", "5080")
     token = rasa_token()
-    env = {**os.environ, "RASA_TOKEN": token, "RASA_URL": f"http://localhost:{rasa_port}", "DESK_PORT": desk_port}
-    (ROOT / "var").mkdir(exist_ok=True)
+    env = {
+        **os.environ,
+        "RASA_TOKEN": token,
+        "RASA_URL": f"http://localhost:{rasa_port}",
+        "DESK_PORT": desk_port,
+        "ACTION_PORT": action_port,  # endpoints.yml points the Rasa server at this port
+        "VAR_DIR": str(var_dir()),
+    }
+    var_dir().mkdir(parents=True, exist_ok=True)
     processes: List[subprocess.Popen] = []
     # Ctrl-C (SIGINT) and SIGTERM both stop everything, even when started where SIGINT was ignored.
     signal.signal(signal.SIGINT, signal.default_int_handler)
@@ -105,7 +119,7 @@ def main() -> int:
                     f"  Chat (REST):      POST http://localhost:{rasa_port}/webhooks/rest/webhook"
                     ' {"sender": "me", "message": "hello"}',
                     f"  Chat (socket.io): http://localhost:{rasa_port}/socket.io",
-                    f"  Rasa HTTP API:    http://localhost:{rasa_port}/status?token=<var/rasa_token>",
+                    f"  Rasa HTTP API:    http://localhost:{rasa_port}/status?token=<token in $VAR_DIR/rasa_token>",
                     f"  Action server:    http://localhost:{action_port}/health",
                     f"  Advisor desk:     http://localhost:{desk_port}/",
                     "                    first account: make advisor USERNAME=you ROLE=admin",

@@ -8,3 +8,6 @@ import tempfile
 _scratch = tempfile.mkdtemp(prefix="assistant-tests-")
 os.environ.setdefault("KNOWLEDGE_DB_URL", f"sqlite:///{_scratch}/knowledge.db")
 os.environ.setdefault("CASES_DB_URL", f"sqlite:///{_scratch}/cases.db")
+# endpoints.yml reads these (the Rasa commands the tests run keep their tracker database in the scratch folder).
+os.environ["VAR_DIR"] = _scratch
+os.environ.setdefault("ACTION_PORT", "5055")

@@ -1,0 +1,59 @@
+"""The configuration files say what the services really do: ports and data folder come from the environment."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from typing import Any, Dict, List
+
+import pytest
+from rasa.core.utils import AvailableEndpoints
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_rasa_finds_the_action_server_on_action_port(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("ACTION_PORT", "6123")
+    monkeypatch.setenv("VAR_DIR", str(tmp_path))
+    endpoints = AvailableEndpoints.read_endpoints(str(ROOT / "endpoints.yml"))
+    assert endpoints.action.url == "http://localhost:6123/webhook"
+    assert endpoints.tracker_store.kwargs["db"] == f"{tmp_path}/rasa_tracker.db"
+
+
+class FakeProcess:
+    """Stands in for a started service: records how it was started, and has already exited."""
+
+    started: List[Dict[str, Any]] = []
+
+    def __init__(self, args: List[str], cwd: Any = None, env: Any = None, **_: Any) -> None:
+        self.started.append({"args": args, "env": env})
+
+    def poll(self) -> int:
+        return 0
+
+    def wait(self, _timeout: float = 0) -> int:
+        return 0
+
+
+def test_run_stack_moves_the_action_server_and_tells_rasa(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    spec = importlib.util.spec_from_file_location("run_stack", ROOT / "scripts" / "run_stack.py")
+    assert spec and spec.loader
+    run_stack = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(run_stack)
+    monkeypatch.setenv("ACTION_PORT", "6124")
+    monkeypatch.setenv("VAR_DIR", str(tmp_path))
+    monkeypatch.setenv("RASA_TOKEN", "secret")
+    monkeypatch.setattr(sys, "argv", ["run_stack.py"])
+    monkeypatch.setattr(run_stack.signal, "signal", lambda *_: None)
+    monkeypatch.setattr(run_stack, "wait_for", lambda *_, **__: True)
+    monkeypatch.setattr(run_stack.subprocess, "Popen", FakeProcess)
+    FakeProcess.started = []
+
+    run_stack.main()
+
+    actions, rasa, desk = FakeProcess.started
+    assert actions["args"][1:] == ["run", "actions", "--port", "6124"]
+    assert rasa["env"]["ACTION_PORT"] == "6124"  # endpoints.yml turns this into the action endpoint
+    assert rasa["env"]["VAR_DIR"] == str(tmp_path)
+    assert desk["args"][1:3] == ["-m", "advisor_desk"]
