@@ -1,8 +1,9 @@
-"""The one place where the assistant's replies are chosen.
+"""How answers and guided-advice results are sent: which response, with which values and buttons.
 
 Fixed wording lives in domain.yml (an English and a Dutch variant of every response, picked by Rasa from
-the `language` slot); knowledge wording lives in knowledge/. Actions call these functions with what they
-found, and the functions decide which response to send with which values and buttons.
+the `language` slot); knowledge wording lives in knowledge/. Actions that answer from the knowledge base call
+these functions with what they found; other actions name their own domain responses. No action sends text
+of its own (tests/test_replies.py).
 """
 
 from __future__ import annotations

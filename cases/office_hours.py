@@ -96,10 +96,16 @@ def _time(value: str) -> dt.time:
     return dt.time.max if value == "24:00" else dt.time.fromisoformat(value)
 
 
-def describe(moment: Optional[dt.datetime], language: str) -> str:
-    """'Monday 30 November, 09:00' / 'maandag 30 november, 09:00'; a neutral phrase if unknown."""
-    if moment is None:
-        return "the next working day" if language != "nl" else "de eerstvolgende werkdag"
+def describe(moment: dt.datetime, language: str) -> str:
+    """The moment as a chat message shows it: 'Monday 30 November, 09:00' / 'maandag 30 november, 09:00'.
+
+    Args:
+        moment: An aware datetime in the office's time zone.
+        language: "en" or "nl"; any other language gets English names.
+
+    Returns:
+        Weekday, day, month and time; the sentence around it is a domain response (`utter_case_callback`).
+    """
     names = WEEKDAY_NAMES.get(language, WEEKDAY_NAMES["en"])
     months = MONTH_NAMES.get(language, MONTH_NAMES["en"])
     return f"{names[moment.weekday()]} {moment.day} {months[moment.month - 1]}, {moment:%H:%M}"

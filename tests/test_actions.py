@@ -272,8 +272,8 @@ def test_handoff_outside_office_hours_becomes_a_callback(cases_db: Path) -> None
     )
     case = handoff_cases.open_case("after-hours")
     assert case is not None and case["status"] == "callback"
-    assert responses == ["utter_case_callback"]
-    assert messages[0]["callback_time"] == "the next working day"
+    assert responses == ["utter_case_callback_later"]  # never open: no date is promised
+    assert messages[0]["contact"] == "anna@example.org"
     assert ConversationPaused() not in events
 
 

@@ -100,12 +100,16 @@ class ActionFinishHandoff(Action):
             # Listening is recorded before the pause so that, once resumed, the next message is handled
             # like any other (the rules expect the bot to have been listening).
             return [SlotSet("case_id", str(case["id"])), ActionExecuted("action_listen"), ConversationPaused()]
-        dispatcher.utter_message(
-            response="utter_case_callback",
-            contact=tracker.get_slot("contact") or "",
-            callback_time=describe(callback_from, language_of(tracker)),
-            **values,
-        )
+        contact = tracker.get_slot("contact") or ""
+        if callback_from is None:  # no opening in the next two weeks: no date to promise
+            dispatcher.utter_message(response="utter_case_callback_later", contact=contact, **values)
+        else:
+            dispatcher.utter_message(
+                response="utter_case_callback",
+                contact=contact,
+                callback_time=describe(callback_from, language_of(tracker)),
+                **values,
+            )
         return [SlotSet("case_id", str(case["id"]))]
 
 
