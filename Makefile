@@ -50,8 +50,9 @@ shell: train ## talk to the assistant in the terminal (starts the action server 
 validate: install $(SPACY_MODEL) ## check training data and domain (rasa data validate)
 	$(RASA) data validate --fail-on-warnings
 
-lint: install ## ruff
+lint: install ## ruff (style, imports, Google docstrings) and mypy (types of actions, cases, desk, components)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 
 test: train lint ## every test: knowledge, actions, NLU hold-outs, stories, servers, desk
 	$(PY) -m pytest

@@ -62,9 +62,11 @@ class ActionAnswerQuestion(Action):
     """Finds the entry that answers the user's question and replies with it and its source."""
 
     def name(self) -> Text:
+        """Unique identifier of the action."""
         return "action_answer_question"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        """Execute the action (see the class docstring); returns the events to apply."""
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         topic = TOPIC_OF_INTENT.get(intent)
         answered = answer_question(dispatcher, tracker, knowledge_base(), topic)
@@ -79,9 +81,11 @@ class ActionConfidentialIntro(Action):
     """
 
     def name(self) -> Text:
+        """Unique identifier of the action."""
         return "action_confidential_intro"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        """Execute the action (see the class docstring); returns the events to apply."""
         answered = answer_if_detailed(dispatcher, tracker, knowledge_base(), followup=False)
         dispatcher.utter_message(response="utter_confidential_intro")
         return [SlotSet("last_topic", answered)] if answered else []

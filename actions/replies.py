@@ -19,7 +19,7 @@ from .language import DEFAULT_LANGUAGE
 
 # topic of an answer -> the guided advice offered after it
 GUIDE_OF_TOPIC = {"financing": "financing", "clusters": "cluster", "permits": "permit", "startup": "startup"}
-TOPIC_OF_INTENT = {
+TOPIC_OF_INTENT: Dict[Optional[str], str] = {
     "ask_startup": "startup",
     "ask_location": "location",
     "ask_permits": "permits",
@@ -81,8 +81,8 @@ def send_answer(
     if not followup:
         return
     guide = GUIDE_OF_TOPIC.get(entry.topic)
-    followup = f"utter_followup_{guide}" if guide else "utter_followup"
-    dispatcher.utter_message(response=followup, buttons=related_buttons(entry, entries, language))
+    offer = f"utter_followup_{guide}" if guide else "utter_followup"
+    dispatcher.utter_message(response=offer, buttons=related_buttons(entry, entries, language))
 
 
 def send_guidance(

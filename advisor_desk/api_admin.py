@@ -15,6 +15,7 @@ routes = web.RouteTableDef()
 
 @routes.get("/api/audit")
 async def audit_log(request: web.Request) -> web.Response:
+    """GET /api/audit[?case_id=]: the audit log, newest first (admins only)."""
     require_admin(request)
     raw_case_id = request.query.get("case_id")
     case_id = None

@@ -8,6 +8,7 @@ from cases.models import Base, utcnow
 
 
 class DeskSession(Base):
+    """A login session: the sha256 of its token, whose it is and until when it is valid."""
     __tablename__ = "sessions"
 
     # Only the sha256 of the token is stored, so a leaked table does not log anyone in.

@@ -37,6 +37,7 @@ class NonsenseClassifier(GraphComponent):
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
+        """Defaults: the intent given to messages without words."""
         return {"intent": "out_of_scope"}
 
     def __init__(self, config: Dict[Text, Any]) -> None:
@@ -50,6 +51,7 @@ class NonsenseClassifier(GraphComponent):
         resource: Resource,
         execution_context: ExecutionContext,
     ) -> "NonsenseClassifier":
+        """Create the component (Rasa's graph calls this; nothing to load)."""
         return cls(config)
 
     def process(self, messages: List[Message]) -> List[Message]:

@@ -8,6 +8,7 @@ the desk (`advisor_desk/accounts.py`), and the desk adds its login-session table
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
+from typing import Any, Tuple
 
 from sqlalchemy import (
     Boolean,
@@ -22,7 +23,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import declarative_base
 
-Base = declarative_base()
+Base: Any = declarative_base()  # SQLAlchemy 1.4 has no type information: Base is dynamic
 
 OPEN_STATUSES = ("waiting", "claimed", "callback")
 CLAIMABLE_STATUSES = ("waiting", "callback")
@@ -40,12 +41,13 @@ def utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
-def _in(column: str, values: tuple[str, ...]) -> str:
+def _in(column: str, values: Tuple[str, ...]) -> str:
     quoted = ", ".join(f"'{v}'" for v in values)
     return f"{column} IN ({quoted})"
 
 
 class Advisor(Base):
+    """An advisor account; password hashes are managed by the desk (advisor_desk/accounts.py)."""
     __tablename__ = "advisors"
     __table_args__ = (CheckConstraint(_in("role", ROLES), name="ck_advisors_role"),)
 
@@ -59,6 +61,7 @@ class Advisor(Base):
 
 
 class Case(Base):
+    """A handed-over conversation: waiting, claimed by an advisor, a callback request, or resolved."""
     __tablename__ = "cases"
 
     id = Column(Integer, primary_key=True)
@@ -93,6 +96,7 @@ class Case(Base):
 
 
 class CaseNote(Base):
+    """An internal note an advisor added to a case."""
     __tablename__ = "case_notes"
 
     id = Column(Integer, primary_key=True)
@@ -103,6 +107,7 @@ class CaseNote(Base):
 
 
 class AuditEntry(Base):
+    """Who did what to which case, and when."""
     __tablename__ = "audit_log"
 
     id = Column(Integer, primary_key=True)

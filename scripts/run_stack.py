@@ -18,7 +18,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import List
+from typing import List, Optional
 
 import requests
 
@@ -46,7 +46,7 @@ def rasa_token() -> str:
     return token
 
 
-def wait_for(url: str, seconds: float, params: dict | None = None, key: str | None = None) -> bool:
+def wait_for(url: str, seconds: float, params: Optional[dict] = None, key: Optional[str] = None) -> bool:
     """Poll `url` until it answers 200 (and, with `key`, until that field is set)."""
     deadline = time.time() + seconds
     while time.time() < deadline:
@@ -73,6 +73,7 @@ def stop(processes: List[subprocess.Popen]) -> None:
 
 
 def main() -> int:
+    """Start the services, print where they listen, and stop them all on Ctrl-C or when one stops."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shell", action="store_true", help="talk to the bot in this terminal")
     args = parser.parse_args()

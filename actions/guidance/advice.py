@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional, Text, Tuple
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, SlotSet
@@ -11,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from ..answering import answer_if_detailed
 from ..knowledge.base import KnowledgeBase, knowledge_base
+from ..knowledge.entry import Entry
 from ..replies import GUIDE_OF_TOPIC, language_of, send_checklist, send_guidance
 from .matching import Match, recommend
 from .options import option_parser
@@ -50,9 +51,11 @@ class ActionStartGuidance(Action):
     """Sets `guide` (rules then start that form with fresh answers), or asks which guidance is wanted."""
 
     def name(self) -> Text:
+        """Unique identifier of the action."""
         return "action_start_guidance"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        """Execute the action (see the class docstring); returns the events to apply."""
         guide = chosen_guide(tracker)
         if not guide:
             answered = answer_if_detailed(dispatcher, tracker, knowledge_base())
@@ -98,9 +101,11 @@ class ActionGiveGuidance(Action):
     """After a guided form: the measures, clusters, permits or steps that fit the answers, with sources."""
 
     def name(self) -> Text:
+        """Unique identifier of the action."""
         return "action_give_guidance"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        """Execute the action (see the class docstring); returns the events to apply."""
         guide = tracker.get_slot("guide")
         kb = knowledge_base()
         language = language_of(tracker)
@@ -115,7 +120,7 @@ class ActionGiveGuidance(Action):
         return [SlotSet("guide", None)]
 
 
-def advice_for(guide: str, kb: KnowledgeBase, answers: Dict[str, str]):
+def advice_for(guide: str, kb: KnowledgeBase, answers: Dict[str, str]) -> Tuple[List[Match], List[Entry]]:
     """Matches (ranked) and explanatory entries for the financing, cluster or permit guide."""
     entries = list(kb.entries.values())
     if guide == "financing":
@@ -144,9 +149,11 @@ class ActionCancelForm(Action):
     """Stops the active form and forgets its answers; says so when the user asked to stop."""
 
     def name(self) -> Text:
+        """Unique identifier of the action."""
         return "action_cancel_form"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        """Execute the action (see the class docstring); returns the events to apply."""
         form = tracker.active_loop.get("name") if tracker.active_loop else None
         slots = HANDOFF_SLOTS if form == "handoff_form" else form_slots(domain, form or "")
         if (tracker.latest_message.get("intent") or {}).get("name") == "stop":

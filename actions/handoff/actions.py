@@ -58,9 +58,11 @@ class ActionFinishHandoff(Action):
     """Creates (or finds) the case, tells the user what happens next, and pauses the bot for a live case."""
 
     def name(self) -> Text:
+        """Unique identifier of the action."""
         return "action_finish_handoff"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        """Execute the action (see the class docstring); returns the events to apply."""
         reset = [SlotSet(s, None) for s in FORM_SLOTS]
         if tracker.get_slot("handoff_consent") == "no":
             dispatcher.utter_message(response="utter_handoff_declined")
@@ -126,9 +128,11 @@ class ActionSessionStart(Action):
     """A new session keeps the slots and, if an advisor holds the conversation, stays paused."""
 
     def name(self) -> Text:
+        """Unique identifier of the action."""
         return "action_session_start"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        """Execute the action (see the class docstring); returns the events to apply."""
         events: List[EventType] = [SessionStarted(), *carried_slots(tracker)]
         try:
             case = open_case(tracker.sender_id)
@@ -151,9 +155,11 @@ class ActionRestart(Action):
     """
 
     def name(self) -> Text:
+        """Unique identifier of the action."""
         return "action_restart"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        """Execute the action (see the class docstring); returns the events to apply."""
         try:
             case = open_case(tracker.sender_id)
         except Exception:

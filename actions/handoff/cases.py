@@ -28,4 +28,4 @@ def open_case(conversation_id: str) -> Optional[Dict[str, Any]]:
 
 def is_live(case: Optional[Dict[str, Any]]) -> bool:
     """Whether an advisor holds (or is about to hold) the conversation, so the bot must stay silent."""
-    return bool(case) and case["status"] in LIVE_STATUSES
+    return case is not None and case["status"] in LIVE_STATUSES

@@ -71,6 +71,7 @@ class ValidateHandoffForm(FormValidationAction):
     """Checks each answer; asks nothing when the conversation already has an open case."""
 
     def name(self) -> Text:
+        """Unique identifier of the action."""
         return "validate_handoff_form"
 
     async def required_slots(
@@ -93,6 +94,7 @@ class ValidateHandoffForm(FormValidationAction):
     def validate_handoff_consent(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
+        """Validate the `handoff_consent` answer; a None value makes the form ask again."""
         answer = consent_answer(tracker, str(value or ""))
         if answer is None:
             dispatcher.utter_message(response="utter_invalid_option")
@@ -101,11 +103,13 @@ class ValidateHandoffForm(FormValidationAction):
     def validate_contact_name(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
+        """Validate the `contact_name` answer; a None value makes the form ask again."""
         return {"contact_name": clean_name(str(value or ""))}
 
     def validate_contact(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
+        """Validate the `contact` answer; a None value makes the form ask again."""
         contact = clean_contact(str(value or ""))
         if contact is None:
             dispatcher.utter_message(response="utter_invalid_contact")
@@ -114,6 +118,7 @@ class ValidateHandoffForm(FormValidationAction):
     def validate_contact_language(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
+        """Validate the `contact_language` answer; a None value makes the form ask again."""
         language = option_parser().parse("contact_language", str(value or ""))
         if language is None:
             dispatcher.utter_message(response="utter_invalid_option")
@@ -122,5 +127,6 @@ class ValidateHandoffForm(FormValidationAction):
     def validate_case_summary(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
+        """Validate the `case_summary` answer; a None value makes the form ask again."""
         summary = " ".join(str(value or "").split())[:MAX_SUMMARY]
         return {"case_summary": summary or None}

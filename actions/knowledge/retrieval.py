@@ -71,6 +71,7 @@ class WordAnalyzer:
         self.stopwords = set(stopwords)
 
     def __call__(self, text: str) -> List[str]:
+        """Stemmed words without stopwords, plus the pairs of neighbouring words."""
         words = [stem(w) for w in fold(text).split() if w not in self.stopwords and (len(w) > 1 or w.isdigit())]
         return words + [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)]
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Dict
 
 import pytest
 import requests
@@ -158,7 +158,7 @@ def test_two_simultaneous_claims_over_http_have_one_winner(desk: Desk) -> None:
 
 def test_another_advisors_case_is_off_limits(desk: Desk) -> None:
     case = desk.claimed_case("alice")
-    body: dict[str, Any] = {"text": "hello", "advisor_username": "bob"}
+    body: Dict[str, Any] = {"text": "hello", "advisor_username": "bob"}
     for method, path in CASE_ENDPOINTS:
         if path.endswith("/claim"):
             continue
@@ -235,7 +235,7 @@ def test_reply_reaches_the_chat_as_the_advisor(desk: Desk) -> None:
         ({"text": "x" * 4000}, 200),
     ],
 )
-def test_reply_length_limits(desk: Desk, body: dict[str, Any], status: int) -> None:
+def test_reply_length_limits(desk: Desk, body: Dict[str, Any], status: int) -> None:
     case = desk.claimed_case("alice")
     response = desk.call("alice", "POST", f"/api/cases/{case['id']}/messages", json=body)
     assert response.status_code == status

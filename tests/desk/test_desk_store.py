@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import Any, List
 
 import pytest
 from argon2 import PasswordHasher
@@ -21,7 +21,7 @@ from .support import run_at_once
 PASSWORD = "a long enough password"
 
 
-def make_advisors(engine: Any, count: int) -> list[int]:
+def make_advisors(engine: Any, count: int) -> List[int]:
     return [accounts.create_advisor(engine, f"advisor{i}", PASSWORD, "advisor")["id"] for i in range(count)]
 
 
