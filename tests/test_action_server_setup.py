@@ -18,17 +18,19 @@ from actions.knowledge import base
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_importing_the_actions_builds_nothing(tmp_path: Path) -> None:
+def test_importing_the_actions_builds_nothing_and_loads_no_desk_code(tmp_path: Path) -> None:
     code = (
         "import actions.answering, actions.dialogue, actions.guidance.advice, actions.guidance.forms\n"
         "from actions.knowledge.base import knowledge_base\n"
         "try:\n    knowledge_base()\nexcept RuntimeError:\n    print('not built')\n"
+        "import actions.handoff.actions, actions.handoff.form, rasa_sdk_plugins, sys\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('advisor_desk', 'argon2')))\n"
     )
     env = {"KNOWLEDGE_DB_URL": f"sqlite:///{tmp_path / 'k.db'}", "PATH": ""}
     result = subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False
     )
-    assert result.stdout.strip() == "not built", result.stderr[-2000:]
+    assert result.stdout.split() == ["not", "built", "[]"], result.stderr[-2000:]  # and no desk or argon2 code
     assert not (tmp_path / "k.db").exists()
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import importlib.util
+import re
+import subprocess
 import sys
 from pathlib import Path
 from typing import Any, Dict, List
@@ -57,3 +59,16 @@ def test_run_stack_moves_the_action_server_and_tells_rasa(monkeypatch: pytest.Mo
     assert rasa["env"]["ACTION_PORT"] == "6124"  # endpoints.yml turns this into the action endpoint
     assert rasa["env"]["VAR_DIR"] == str(tmp_path)
     assert desk["args"][1:3] == ["-m", "advisor_desk"]
+
+
+def test_readme_layout_table_names_every_folder() -> None:
+    tracked = subprocess.run(
+        ["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True, timeout=60
+    ).stdout.split()
+    folders = {path.split("/")[0] for path in tracked if "/" in path}
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = readme.split("## Project layout", 1)[1].split("\n## ", 1)[0]
+    first_cells = [row.split("|")[1] for row in table.splitlines() if row.startswith("| `")]
+    named = {name for cell in first_cells for name in re.findall(r"`([^`/]+)/`", cell)}
+    assert folders <= named, f"folders missing from the README's project layout: {sorted(folders - named)}"
+    assert named - folders <= {"models", "spacy_pipeline", "var", "results"}, sorted(named - folders)
