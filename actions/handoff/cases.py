@@ -1,4 +1,7 @@
-"""The case store as the action server uses it: one engine, tables created when the server starts."""
+"""The case store as the action server uses it: one engine, made (with the case tables) on first use.
+
+Not at start-up: a case database that is down must not keep the action server from answering questions.
+"""
 
 from __future__ import annotations
 
