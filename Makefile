@@ -8,13 +8,16 @@ RASA     := $(VENV)/bin/rasa
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONDONTWRITEBYTECODE := 1
+# The action server's port and the data folder for the SQLite files (scripts/run_stack.py passes both to Rasa).
+export ACTION_PORT ?= 5055
+export VAR_DIR ?= var
 
 KNOWLEDGE    := $(wildcard knowledge/*.yml) knowledge/guidance/options.yml
 TRAIN_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null)
 SPACY_MODEL  := spacy_pipeline/meta.json
 MODEL_STAMP  := models/.trained
 
-.PHONY: help install spacy train run shell validate lint test test-fast eval eval-blind calibration advisor clean
+.PHONY: help install spacy train run shell validate lint test eval eval-blind calibration advisor clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 12
@@ -24,7 +27,7 @@ install: $(VENV)/.installed ## create .venv with Python 3.10 and the pinned requ
 $(VENV)/.installed: requirements.txt requirements-dev.txt scripts/find_python.sh
 	@test -x $(PY) || { PY310=$$(scripts/find_python.sh) && echo "Creating $(VENV) with $$PY310" && $$PY310 -m venv $(VENV); }
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
-	@mkdir -p var
+	@mkdir -p $(VAR_DIR)
 	@touch $@
 
 spacy: $(SPACY_MODEL) ## build the spaCy pipeline (blank model + entity ruler from knowledge/)
@@ -47,8 +50,9 @@ shell: train ## talk to the assistant in the terminal (starts the action server 
 validate: install $(SPACY_MODEL) ## check training data and domain (rasa data validate)
 	$(RASA) data validate --fail-on-warnings
 
-lint: install ## ruff
+lint: install ## ruff (style, imports, Google docstrings) and mypy (types of actions, cases, desk, components)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 
 test: train lint ## every test: knowledge, actions, NLU hold-outs, stories, servers, desk
 	$(PY) -m pytest
@@ -66,4 +70,5 @@ advisor: install ## create an advisor account: make advisor USERNAME=ann ROLE=ad
 	$(PY) -m advisor_desk.manage create-advisor --username "$(USERNAME)" --role "$(or $(ROLE),advisor)"
 
 clean: ## remove models, results and local databases (keeps .venv)
-	rm -rf models results spacy_pipeline var .rasa
+	rm -rf models results spacy_pipeline .rasa
+	rm -f $(VAR_DIR)/*.db $(VAR_DIR)/*.db-wal $(VAR_DIR)/*.db-shm $(VAR_DIR)/rasa_token

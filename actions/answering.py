@@ -109,9 +109,11 @@ class ActionAnswerQuestion(Action):
     """Finds the entry that answers the user's question and replies with it and its source."""
 
     def name(self) -> Text:
+        """Unique identifier of the action."""
         return "action_answer_question"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        """Execute the action (see the class docstring); returns the events to apply."""
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         return answer_question(dispatcher, tracker, knowledge_base(), TOPIC_OF_INTENT.get(intent))
 
@@ -126,25 +128,18 @@ class ActionConfidentialIntro(Action):
     """
 
     def name(self) -> Text:
+        """Unique identifier of the action."""
         return "action_confidential_intro"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        """Execute the action (see the class docstring); returns the events to apply."""
         kb = knowledge_base()
         text = typed_text(tracker)
         if not text or kb.cues.is_sensitive(text):
             events = answer_if_specific(dispatcher, tracker, kb, followup=False, only_sure=True) or []
             dispatcher.utter_message(response="utter_confidential_intro")
             return events + [SlotSet("sensitive", True)]
-        events = answer_if_specific(dispatcher, tracker, kb)
-        if events is None:
+        answered = answer_if_specific(dispatcher, tracker, kb)
+        if answered is None:
             dispatcher.utter_message(response="utter_confidential_offer")
-            events = []
-        return events + [SlotSet("sensitive", False)]
-
-
-def warm_up() -> None:
-    """Load the knowledge into the store when the action server starts, not on the first question."""
-    knowledge_base()
-
-
-warm_up()
+        return (answered or []) + [SlotSet("sensitive", False)]

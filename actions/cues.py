@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import FrozenSet, Iterable, List, Tuple
+from typing import Any, FrozenSet, Iterable, List, Tuple
 
 import yaml
 
@@ -58,8 +58,8 @@ def _both_languages(data: dict, key: str = "") -> List[str]:
     """The items of a list file for English and Dutch together (a message's language may be misdetected)."""
     items: List[str] = []
     for lang in LANGUAGES:
-        value = data.get(lang) or []
-        items += value.get(key, []) if key else value
+        value: Any = data.get(lang) or []
+        items += list(value.get(key, [])) if key else list(value)
     return items
 
 

@@ -16,7 +16,7 @@ from .text import fold
 FALLBACKS_BEFORE_HANDOFF = 2
 
 
-def requested_language(tracker: Tracker) -> Optional[str]:
+def requested_language(tracker: Tracker) -> str:
     """The language a 'switch language' message asks for: a named language, else the other one."""
     message = tracker.latest_message or {}
     for entity in message.get("entities") or []:
@@ -36,9 +36,11 @@ class ActionDetectLanguage(Action):
     """Fills `language` every turn (custom slot mapping): website choice > explicit request > detection."""
 
     def name(self) -> Text:
+        """Unique identifier of the action."""
         return "action_detect_language"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        """Execute the action (see the class docstring); returns the events to apply."""
         message = tracker.latest_message or {}
         current = tracker.get_slot("language")
         chosen = normalise((message.get("metadata") or {}).get("language"))
@@ -67,9 +69,11 @@ class ActionSwitchLanguage(Action):
     """Confirms a language switch (the slot was already set by action_detect_language)."""
 
     def name(self) -> Text:
+        """Unique identifier of the action."""
         return "action_switch_language"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        """Execute the action (see the class docstring); returns the events to apply."""
         dispatcher.utter_message(response="utter_language_switched")
         return []
 
@@ -88,13 +92,17 @@ def consecutive_fallbacks(tracker: Tracker) -> int:
 
 
 class ActionHandleFallback(Action):
-    """A follow-up or a specific message that matches an entry gets that answer; otherwise the first miss
-    asks to rephrase, and the second miss in a row offers an advisor (starts the handoff questions)."""
+    """Answers a follow-up or a specific question that matches an entry; else asks to rephrase or offers an advisor.
+
+    The first miss asks to rephrase; the second miss in a row offers an advisor (starts the handoff questions).
+    """
 
     def name(self) -> Text:
+        """Unique identifier of the action."""
         return "action_handle_fallback"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        """Execute the action (see the class docstring); returns the events to apply."""
         answered = answer_if_specific(dispatcher, tracker, knowledge_base())
         if answered is not None:
             return answered
@@ -115,9 +123,11 @@ class ActionOutOfScope(Action):
     """
 
     def name(self) -> Text:
+        """Unique identifier of the action."""
         return "action_out_of_scope"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        """Execute the action (see the class docstring); returns the events to apply."""
         kb = knowledge_base()
         text = typed_text(tracker)
         abroad = kb.cues.names_abroad(text)

@@ -9,7 +9,7 @@ comparison with lingua that led to this choice.
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Optional
+from typing import Any, Optional
 
 from .text import fold
 
@@ -20,7 +20,7 @@ MIN_CONFIDENCE = 0.9
 
 
 @lru_cache(maxsize=1)
-def _identifier():
+def _identifier() -> Any:
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
     identifier = LanguageIdentifier.from_pickled_model(MODEL_FILE, norm_probs=True)

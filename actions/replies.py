@@ -1,8 +1,9 @@
-"""The one place where the assistant's replies are chosen.
+"""How answers and guided-advice results are sent: which response, with which values and buttons.
 
 Fixed wording lives in domain.yml (an English and a Dutch variant of every response, picked by Rasa from
-the `language` slot); knowledge wording lives in knowledge/. Actions call these functions with what they
-found, and the functions decide which response to send with which values and buttons.
+the `language` slot); knowledge wording lives in knowledge/. Actions that answer from the knowledge base call
+these functions with what they found; other actions name their own domain responses. No action sends text
+of its own (tests/test_replies.py).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from .language import DEFAULT_LANGUAGE
 
 # topic of an answer -> the guided advice offered after it
 GUIDE_OF_TOPIC = {"financing": "financing", "clusters": "cluster", "permits": "permit", "startup": "startup"}
-TOPIC_OF_INTENT = {
+TOPIC_OF_INTENT: Dict[Optional[str], str] = {
     "ask_startup": "startup",
     "ask_location": "location",
     "ask_permits": "permits",
@@ -80,8 +81,8 @@ def send_answer(
     if not followup:
         return
     guide = GUIDE_OF_TOPIC.get(entry.topic)
-    followup = f"utter_followup_{guide}" if guide else "utter_followup"
-    dispatcher.utter_message(response=followup, buttons=related_buttons(entry, entries, language))
+    offer = f"utter_followup_{guide}" if guide else "utter_followup"
+    dispatcher.utter_message(response=offer, buttons=related_buttons(entry, entries, language))
 
 
 def send_guidance(

@@ -5,13 +5,15 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+from typing import List, Optional
 
 from aiohttp import web
 
 from .app import create_app
 
 
-def main(argv: list[str] | None = None) -> None:
+def main(argv: Optional[List[str]] = None) -> None:
+    """Parse the command line and serve the desk until interrupted."""
     parser = argparse.ArgumentParser(prog="python -m advisor_desk", description=__doc__)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=int(os.environ.get("DESK_PORT", "5080")))

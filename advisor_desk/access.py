@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Dict
 
-from .models import CLAIMABLE_STATUSES
+from cases.models import CLAIMABLE_STATUSES
 
-Advisor = dict[str, Any]
-CaseDict = dict[str, Any]
+Advisor = Dict[str, Any]
+CaseDict = Dict[str, Any]
 
 
 def is_admin(advisor: Advisor) -> bool:
+    """Whether the advisor has the admin role (may manage any case and read the audit log)."""
     return advisor["role"] == "admin"
 
 

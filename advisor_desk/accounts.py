@@ -6,7 +6,7 @@ import hashlib
 import secrets
 from datetime import timedelta
 from functools import lru_cache
-from typing import Any
+from typing import Any, Dict, List, Optional
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -15,14 +15,16 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from .models import ROLES, Advisor, DeskSession, utcnow
+from cases.models import ROLES, Advisor, utcnow
+
+from .models import DeskSession
 
 DEFAULT_SESSION_TTL = timedelta(hours=12)
 
 _hasher = PasswordHasher()
 
 
-def advisor_dict(advisor: Advisor) -> dict[str, Any]:
+def advisor_dict(advisor: Advisor) -> Dict[str, Any]:
     """Public view of an advisor: never includes the password hash."""
     return {
         "id": advisor.id,
@@ -38,8 +40,8 @@ def create_advisor(
     username: str,
     password: str,
     role: str = "advisor",
-    display_name: str | None = None,
-) -> dict[str, Any]:
+    display_name: Optional[str] = None,
+) -> Dict[str, Any]:
     """Create an account; raises ValueError for a bad role, empty input or a taken username."""
     username = username.strip()
     if not username or not password:
@@ -62,7 +64,8 @@ def create_advisor(
         raise ValueError(f"username {username!r} is already taken") from exc
 
 
-def list_advisors(engine: Engine, *, active_only: bool = False) -> list[dict[str, Any]]:
+def list_advisors(engine: Engine, *, active_only: bool = False) -> List[Dict[str, Any]]:
+    """Every account (or only the active ones), by username, without password hashes."""
     query = select(Advisor).order_by(Advisor.username)
     if active_only:
         query = query.where(Advisor.active.is_(True))
@@ -70,17 +73,18 @@ def list_advisors(engine: Engine, *, active_only: bool = False) -> list[dict[str
         return [advisor_dict(a) for a in session.scalars(query)]
 
 
-def get_advisor_by_username(engine: Engine, username: str) -> dict[str, Any] | None:
+def get_advisor_by_username(engine: Engine, username: str) -> Optional[Dict[str, Any]]:
+    """The public view of one account, or None."""
     with Session(engine) as session:
         advisor = _by_username(session, username)
         return advisor_dict(advisor) if advisor else None
 
 
-def _by_username(session: Session, username: str) -> Advisor | None:
+def _by_username(session: Session, username: str) -> Optional[Advisor]:
     return session.scalars(select(Advisor).where(Advisor.username == username)).first()
 
 
-def verify_login(engine: Engine, username: str, password: str) -> dict[str, Any] | None:
+def verify_login(engine: Engine, username: str, password: str) -> Optional[Dict[str, Any]]:
     """Return the active advisor for these credentials, else None.
 
     A hash is verified even for unknown usernames so response time does not reveal
@@ -132,7 +136,7 @@ def create_session(engine: Engine, advisor_id: int, ttl: timedelta = DEFAULT_SES
     return token
 
 
-def advisor_for_token(engine: Engine, token: str) -> dict[str, Any] | None:
+def advisor_for_token(engine: Engine, token: str) -> Optional[Dict[str, Any]]:
     """The active advisor behind an unexpired session token, else None."""
     if not token:
         return None
@@ -151,6 +155,7 @@ def advisor_for_token(engine: Engine, token: str) -> dict[str, Any] | None:
 
 
 def delete_session(engine: Engine, token: str) -> None:
+    """End one login session (logout); an unknown token is ignored."""
     with Session(engine) as session, session.begin():
         session.execute(delete(DeskSession).where(DeskSession.token_hash == _token_hash(token)))
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from . import case_store
+from cases import store as case_store
+
 from .api_errors import ApiError
 from .auth import require_admin
 from .web_context import engine, run_db
@@ -14,6 +15,7 @@ routes = web.RouteTableDef()
 
 @routes.get("/api/audit")
 async def audit_log(request: web.Request) -> web.Response:
+    """GET /api/audit[?case_id=]: the audit log, newest first (admins only)."""
     require_admin(request)
     raw_case_id = request.query.get("case_id")
     case_id = None

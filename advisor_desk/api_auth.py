@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from . import accounts, case_store
+from cases import store as case_store
+
+from . import accounts
 from .api_errors import ApiError
 from .auth import clear_session_cookie, set_session_cookie, token_from_request
 from .jsonio import read_json_object, required_string
@@ -15,6 +17,7 @@ routes = web.RouteTableDef()
 
 @routes.post("/api/login")
 async def login(request: web.Request) -> web.Response:
+    """POST /api/login: check the credentials, start a session, return its token and set the cookie."""
     body = await read_json_object(request)
     username = required_string(body, "username").strip()
     password = required_string(body, "password")
@@ -38,6 +41,7 @@ async def login(request: web.Request) -> web.Response:
 
 @routes.post("/api/logout")
 async def logout(request: web.Request) -> web.Response:
+    """POST /api/logout: end the current session and clear the cookie."""
     db = engine(request)
     token = token_from_request(request)
     if token:
@@ -50,6 +54,7 @@ async def logout(request: web.Request) -> web.Response:
 
 @routes.get("/api/me")
 async def me(request: web.Request) -> web.Response:
+    """GET /api/me: the advisor behind the current session."""
     return web.json_response({"advisor": current_advisor(request)})
 
 

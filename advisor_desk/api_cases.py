@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
-from typing import Any
+from typing import Any, Dict, Optional
 
 from aiohttp import web
 
-from . import accounts, case_store
+from cases import store as case_store
+from cases.models import OPEN_STATUSES
+
+from . import accounts
 from .access import can_manage, can_view, is_assignee
 from .api_errors import ApiError
 from .handback import handback_message
 from .jsonio import read_json_object, required_string, required_text
-from .models import OPEN_STATUSES
 from .rasa_client import RasaError
 from .web_context import current_advisor, engine, rasa, run_db
 
@@ -25,14 +27,14 @@ CASE_PATH = r"/api/cases/{case_id:\d+}"
 READ_AUDIT_WINDOW = timedelta(minutes=5)
 
 
-async def _load_case(request: web.Request) -> dict[str, Any]:
+async def _load_case(request: web.Request) -> Dict[str, Any]:
     case = await run_db(case_store.get_case, engine(request), int(request.match_info["case_id"]))
     if case is None:
         raise ApiError(404, "No such case.")
     return case
 
 
-async def _reload(request: web.Request, case: dict[str, Any]) -> dict[str, Any]:
+async def _reload(request: web.Request, case: Dict[str, Any]) -> Dict[str, Any]:
     fresh = await run_db(case_store.get_case, engine(request), case["id"])
     return fresh or case
 
@@ -42,14 +44,14 @@ def _allow(allowed: bool, message: str) -> None:
         raise ApiError(403, message)
 
 
-def _require_open(case: dict[str, Any]) -> None:
+def _require_open(case: Dict[str, Any]) -> None:
     if case["status"] not in OPEN_STATUSES:
         raise ApiError(409, "This case is already resolved.")
 
 
 async def _audit(
     request: web.Request,
-    case: dict[str, Any],
+    case: Dict[str, Any],
     action: str,
     detail: str = "",
     **kwargs: Any,
@@ -66,7 +68,7 @@ async def _audit(
     )
 
 
-async def _pause_chat(request: web.Request, case: dict[str, Any]) -> str | None:
+async def _pause_chat(request: web.Request, case: Dict[str, Any]) -> Optional[str]:
     """Make sure the bot stays quiet while an advisor holds the chat; a warning if Rasa failed.
 
     The action server already paused it at hand-off, so a failure here is reported, not fatal.
@@ -79,23 +81,26 @@ async def _pause_chat(request: web.Request, case: dict[str, Any]) -> str | None:
     return None
 
 
-def _with_warning(payload: dict[str, Any], warning: str | None) -> dict[str, Any]:
+def _with_warning(payload: Dict[str, Any], warning: Optional[str]) -> Dict[str, Any]:
     return {**payload, "warning": warning} if warning else payload
 
 
 @routes.get("/api/queue")
 async def queue(request: web.Request) -> web.Response:
+    """GET /api/queue: the cases nobody holds yet, oldest first."""
     return web.json_response({"cases": await run_db(case_store.list_queue, engine(request))})
 
 
 @routes.get("/api/cases/mine")
 async def mine(request: web.Request) -> web.Response:
+    """GET /api/cases/mine: the cases the current advisor holds."""
     me = current_advisor(request)
     return web.json_response({"cases": await run_db(case_store.list_mine, engine(request), me["id"])})
 
 
 @routes.post(CASE_PATH + "/claim")
 async def claim(request: web.Request) -> web.Response:
+    """POST /api/cases/{id}/claim: take a case from the queue (409 if someone else was first) and pause the bot."""
     case = await _load_case(request)
     me = current_advisor(request)
     if not await run_db(case_store.claim_case, engine(request), case["id"], me["id"]):
@@ -111,6 +116,7 @@ async def claim(request: web.Request) -> web.Response:
 
 @routes.get(CASE_PATH)
 async def show(request: web.Request) -> web.Response:
+    """GET /api/cases/{id}: one case with its notes."""
     case = await _load_case(request)
     _allow(
         can_view(current_advisor(request), case),
@@ -123,6 +129,7 @@ async def show(request: web.Request) -> web.Response:
 
 @routes.get(CASE_PATH + "/transcript")
 async def transcript(request: web.Request) -> web.Response:
+    """GET /api/cases/{id}/transcript: the conversation as read from Rasa's tracker."""
     case = await _load_case(request)
     _allow(
         can_view(current_advisor(request), case),
@@ -135,6 +142,7 @@ async def transcript(request: web.Request) -> web.Response:
 
 @routes.post(CASE_PATH + "/messages")
 async def reply(request: web.Request) -> web.Response:
+    """POST /api/cases/{id}/messages: send the holder's message into the entrepreneur's chat."""
     case = await _load_case(request)
     me = current_advisor(request)
     _allow(is_assignee(me, case), "Only the advisor who holds this case can reply.")
@@ -147,6 +155,7 @@ async def reply(request: web.Request) -> web.Response:
 
 @routes.post(CASE_PATH + "/notes")
 async def add_note(request: web.Request) -> web.Response:
+    """POST /api/cases/{id}/notes: add an internal note to the case."""
     case = await _load_case(request)
     me = current_advisor(request)
     _allow(
@@ -161,6 +170,7 @@ async def add_note(request: web.Request) -> web.Response:
 
 @routes.post(CASE_PATH + "/transfer")
 async def transfer(request: web.Request) -> web.Response:
+    """POST /api/cases/{id}/transfer: hand the case to another active advisor."""
     case = await _load_case(request)
     _require_open(case)
     _allow(

@@ -26,10 +26,12 @@ class ApiError(Exception):
 
 
 def error_response(status: int, message: str, **extra: Any) -> web.Response:
+    """A JSON error response: `{"error": message, ...extra}` with `status`."""
     return web.json_response({"error": message, **extra}, status=status)
 
 
 def is_api_path(request: web.Request) -> bool:
+    """Whether the request is for the JSON API (errors as JSON) rather than a page."""
     return request.path.startswith("/api/")
 
 

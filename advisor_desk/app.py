@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Optional
 
 from aiohttp import web
 from sqlalchemy.engine import Engine
@@ -29,6 +30,7 @@ SECURITY_HEADERS = {
 
 
 async def health(_request: web.Request) -> web.Response:
+    """GET /health: the desk is up."""
     return web.json_response({"status": "ok"})
 
 
@@ -38,7 +40,7 @@ async def _add_security_headers(request: web.Request, response: web.StreamRespon
         response.headers["Cache-Control"] = "no-store"
 
 
-def create_app(engine: Engine | None = None, rasa: RasaClient | None = None) -> web.Application:
+def create_app(engine: Optional[Engine] = None, rasa: Optional[RasaClient] = None) -> web.Application:
     """Build the desk. Pass `engine` / `rasa` to use your own (tests do); else both come from env."""
     owns_engine = engine is None
     owns_rasa = rasa is None
@@ -53,7 +55,7 @@ def create_app(engine: Engine | None = None, rasa: RasaClient | None = None) -> 
     for module in (api_auth, api_cases, api_admin, pages):
         app.router.add_routes(module.routes)
     app.router.add_static("/static/", STATIC_DIR)
-    app.on_response_prepare.append(_add_security_headers)
+    app.on_response_prepare.append(_add_security_headers)  # type: ignore[arg-type]  # aiosignal 1.4 vs aiohttp 3.9 hints
 
     async def _close(_app: web.Application) -> None:
         if owns_rasa:
@@ -61,5 +63,5 @@ def create_app(engine: Engine | None = None, rasa: RasaClient | None = None) -> 
         if owns_engine:
             db.dispose()
 
-    app.on_cleanup.append(_close)
+    app.on_cleanup.append(_close)  # type: ignore[arg-type]  # same
     return app

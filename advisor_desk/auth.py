@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from datetime import timedelta
-from typing import Any
+from typing import Any, Dict, Optional
 
 from aiohttp import web
 
@@ -17,7 +17,7 @@ PUBLIC_PATHS = frozenset({"/health", "/login", "/api/login"})
 PUBLIC_PREFIXES = ("/static/",)
 
 
-def token_from_request(request: web.Request) -> str | None:
+def token_from_request(request: web.Request) -> Optional[str]:
     """The session token, from `Authorization: Bearer` (scripts) or the cookie (browser)."""
     header = request.headers.get("Authorization", "")
     scheme, _, value = header.partition(" ")
@@ -42,7 +42,8 @@ async def auth_middleware(request: web.Request, handler: Handler) -> web.StreamR
     return await handler(request)
 
 
-def require_admin(request: web.Request) -> dict[str, Any]:
+def require_admin(request: web.Request) -> Dict[str, Any]:
+    """The current advisor, if an admin; raises a 403 API error otherwise."""
     advisor = current_advisor(request)
     if advisor["role"] != "admin":
         raise ApiError(403, "Only an admin may do this.")
@@ -55,6 +56,7 @@ def _cookie_secure() -> bool:
 
 
 def set_session_cookie(response: web.StreamResponse, token: str, ttl: timedelta) -> None:
+    """Set the HttpOnly, SameSite=Strict session cookie (Secure unless DESK_COOKIE_SECURE=0)."""
     response.set_cookie(
         COOKIE_NAME,
         token,
@@ -67,4 +69,5 @@ def set_session_cookie(response: web.StreamResponse, token: str, ttl: timedelta)
 
 
 def clear_session_cookie(response: web.StreamResponse) -> None:
+    """Remove the session cookie from the browser."""
     response.del_cookie(COOKIE_NAME, path="/")

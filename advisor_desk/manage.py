@@ -13,12 +13,14 @@ import argparse
 import getpass
 import os
 import sys
+from typing import List, Optional
 
 from sqlalchemy.engine import Engine
 
+from cases.models import ROLES
+
 from . import accounts
 from .db import engine_from_env, init_db
-from .models import ROLES
 
 MIN_PASSWORD_LENGTH = 12
 
@@ -28,6 +30,7 @@ class CommandError(Exception):
 
 
 def read_password() -> str:
+    """The new password from DESK_PASSWORD, else asked twice; at least MIN_PASSWORD_LENGTH characters."""
     password = os.environ.get("DESK_PASSWORD")
     if password is None:
         password = getpass.getpass("Password: ")
@@ -39,6 +42,7 @@ def read_password() -> str:
 
 
 def create_advisor(engine: Engine, args: argparse.Namespace) -> str:
+    """create-advisor: make an account with the given username, role and display name."""
     try:
         advisor = accounts.create_advisor(engine, args.username, read_password(), args.role, args.display_name)
     except ValueError as exc:
@@ -47,6 +51,7 @@ def create_advisor(engine: Engine, args: argparse.Namespace) -> str:
 
 
 def list_advisors(engine: Engine, _args: argparse.Namespace) -> str:
+    """list-advisors: one line per account."""
     rows = [
         f"{a['id']:>4}  {a['username']:<20} {a['role']:<8} {'active' if a['active'] else 'inactive':<9}"
         f"{a['display_name']}"
@@ -56,12 +61,14 @@ def list_advisors(engine: Engine, _args: argparse.Namespace) -> str:
 
 
 def set_password(engine: Engine, args: argparse.Namespace) -> str:
+    """set-password: replace an advisor's password and end their sessions."""
     if not accounts.set_password(engine, args.username, read_password()):
         raise CommandError(f"no advisor {args.username!r}")
     return f"password changed for {args.username}; their sessions were ended"
 
 
 def set_active(engine: Engine, args: argparse.Namespace) -> str:
+    """activate-advisor / deactivate-advisor: switch an account on or off."""
     active = args.command == "activate-advisor"
     if not accounts.set_advisor_active(engine, args.username, active):
         raise CommandError(f"no advisor {args.username!r}")
@@ -69,6 +76,7 @@ def set_active(engine: Engine, args: argparse.Namespace) -> str:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The command-line parser with one sub-command per operation."""
     parser = argparse.ArgumentParser(prog="python -m advisor_desk.manage")
     commands = parser.add_subparsers(dest="command", required=True)
 
@@ -91,7 +99,8 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: Optional[List[str]] = None) -> int:
+    """Run one command against CASES_DB_URL; returns the exit code (1 for an operator error)."""
     args = build_parser().parse_args(argv)
     engine = engine_from_env()
     try:

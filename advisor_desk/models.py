@@ -1,118 +1,14 @@
-"""Table definitions for the advisor desk.
-
-Kept apart from the store functions so the schema can be read on its own; no web
-imports, because the Rasa action server loads this through `case_store`.
-"""
+"""The desk's own table (login sessions), on the same metadata as the case tables in `cases.models`."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from sqlalchemy import Column, DateTime, ForeignKey, Integer, String
 
-from sqlalchemy import (
-    Boolean,
-    CheckConstraint,
-    Column,
-    DateTime,
-    ForeignKey,
-    Index,
-    Integer,
-    String,
-    Text,
-)
-from sqlalchemy.orm import declarative_base
-
-Base = declarative_base()
-
-OPEN_STATUSES = ("waiting", "claimed", "callback")
-CLAIMABLE_STATUSES = ("waiting", "callback")
-STATUSES = (*OPEN_STATUSES, "resolved")
-LANGUAGES = ("en", "nl")
-ROLES = ("advisor", "admin")
-
-
-# Spelled out rather than datetime.UTC, which needs Python 3.11 (Rasa 3.6 runs on 3.10).
-UTC = timezone(timedelta(0), "UTC")
-
-
-def utcnow() -> datetime:
-    """Naive UTC time: SQLite drops time zones, so every stored time is UTC by convention."""
-    return datetime.now(UTC).replace(tzinfo=None)
-
-
-def _in(column: str, values: tuple[str, ...]) -> str:
-    quoted = ", ".join(f"'{v}'" for v in values)
-    return f"{column} IN ({quoted})"
-
-
-class Advisor(Base):
-    __tablename__ = "advisors"
-    __table_args__ = (CheckConstraint(_in("role", ROLES), name="ck_advisors_role"),)
-
-    id = Column(Integer, primary_key=True)
-    username = Column(String(80), nullable=False, unique=True)
-    display_name = Column(String(200), nullable=False)
-    password_hash = Column(String(255), nullable=False)
-    role = Column(String(16), nullable=False, default="advisor")
-    active = Column(Boolean, nullable=False, default=True)
-    created_at = Column(DateTime, nullable=False, default=utcnow)
-
-
-class Case(Base):
-    __tablename__ = "cases"
-
-    id = Column(Integer, primary_key=True)
-    conversation_id = Column(String(255), nullable=False)
-    status = Column(String(16), nullable=False, default="waiting")
-    topic = Column(String(200), nullable=True)
-    language = Column(String(2), nullable=False, default="en")
-    contact_name = Column(String(200), nullable=True)
-    contact = Column(String(255), nullable=True)
-    summary = Column(Text, nullable=True)
-    created_at = Column(DateTime, nullable=False, default=utcnow)
-    updated_at = Column(DateTime, nullable=False, default=utcnow)
-    claimed_at = Column(DateTime, nullable=True)
-    resolved_at = Column(DateTime, nullable=True)
-    advisor_id = Column(Integer, ForeignKey("advisors.id"), nullable=True)
-    callback_due = Column(Text, nullable=True)
-
-    __table_args__ = (
-        CheckConstraint(_in("status", STATUSES), name="ck_cases_status"),
-        CheckConstraint(_in("language", LANGUAGES), name="ck_cases_language"),
-        # At most one open case per conversation, enforced by the database so that two
-        # concurrent hand-offs of the same chat cannot both insert.
-        Index(
-            "uq_cases_open_conversation",
-            "conversation_id",
-            unique=True,
-            sqlite_where=status.in_(OPEN_STATUSES),
-            postgresql_where=status.in_(OPEN_STATUSES),
-        ),
-        Index("ix_cases_status_created", "status", "created_at"),
-    )
-
-
-class CaseNote(Base):
-    __tablename__ = "case_notes"
-
-    id = Column(Integer, primary_key=True)
-    case_id = Column(Integer, ForeignKey("cases.id"), nullable=False, index=True)
-    advisor_id = Column(Integer, ForeignKey("advisors.id"), nullable=False)
-    text = Column(Text, nullable=False)
-    created_at = Column(DateTime, nullable=False, default=utcnow)
-
-
-class AuditEntry(Base):
-    __tablename__ = "audit_log"
-
-    id = Column(Integer, primary_key=True)
-    at = Column(DateTime, nullable=False, default=utcnow, index=True)
-    advisor_id = Column(Integer, ForeignKey("advisors.id"), nullable=True)
-    case_id = Column(Integer, ForeignKey("cases.id"), nullable=True, index=True)
-    action = Column(String(64), nullable=False)
-    detail = Column(Text, nullable=False, default="")
+from cases.models import Base, utcnow
 
 
 class DeskSession(Base):
+    """A login session: the sha256 of its token, whose it is and until when it is valid."""
     __tablename__ = "sessions"
 
     # Only the sha256 of the token is stored, so a leaked table does not log anyone in.

@@ -22,12 +22,14 @@ _templates = jinja2.Environment(
 
 
 def render(template: str, **context: Any) -> web.Response:
+    """An HTML response from a Jinja2 template in templates/."""
     html = _templates.get_template(template).render(**context)
     return web.Response(text=html, content_type="text/html", charset="utf-8")
 
 
 @routes.get("/login")
 async def login_page(request: web.Request) -> web.Response:
+    """GET /login: the login form."""
     if ADVISOR in request:
         raise web.HTTPFound("/")
     return render("login.html", advisor=None)
@@ -35,11 +37,13 @@ async def login_page(request: web.Request) -> web.Response:
 
 @routes.get("/")
 async def queue_page(request: web.Request) -> web.Response:
+    """GET /: the queue and the advisor's own cases."""
     return render("queue.html", advisor=current_advisor(request))
 
 
 @routes.get(r"/cases/{case_id:\d+}")
 async def case_page(request: web.Request) -> web.Response:
+    """GET /cases/{id}: one case, its transcript, notes and actions."""
     return render(
         "case.html",
         advisor=current_advisor(request),

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio.exceptions
 import os
-from typing import Any
+from typing import Any, Dict, List, Optional
 
 import aiohttp
 from yarl import URL
@@ -32,7 +32,7 @@ class RasaClient:
     def __init__(
         self,
         base_url: str = DEFAULT_RASA_URL,
-        token: str | None = None,
+        token: Optional[str] = None,
         *,
         output_channel: str = "latest",
         timeout: float = 10.0,
@@ -41,21 +41,25 @@ class RasaClient:
         self.token = token
         self.output_channel = output_channel
         self._timeout = aiohttp.ClientTimeout(total=timeout)
-        self._session: aiohttp.ClientSession | None = None
+        self._session: Optional[aiohttp.ClientSession] = None
 
     @classmethod
     def from_env(cls) -> RasaClient:
+        """A client for RASA_URL (default http://localhost:5005) with RASA_TOKEN."""
         return cls(os.environ.get("RASA_URL") or DEFAULT_RASA_URL, os.environ.get("RASA_TOKEN"))
 
     async def close(self) -> None:
+        """Close the connection pool (the desk does so when it shuts down)."""
         if self._session is not None:
             await self._session.close()
             self._session = None
 
-    async def tracker(self, conversation_id: str) -> dict[str, Any]:
+    async def tracker(self, conversation_id: str) -> Dict[str, Any]:
+        """The conversation's tracker (all events) from Rasa's HTTP API."""
         return await self._request("GET", self._tracker_url(conversation_id))
 
-    async def transcript(self, conversation_id: str) -> list[TranscriptLine]:
+    async def transcript(self, conversation_id: str) -> List[TranscriptLine]:
+        """The conversation as transcript lines (user, bot and advisor messages)."""
         tracker = await self.tracker(conversation_id)
         return events_to_transcript(tracker.get("events") or [])
 
@@ -63,20 +67,25 @@ class RasaClient:
         """Deliver an advisor's reply into the user's open chat, marked as the advisor's."""
         await self.send_bot_message(conversation_id, text, {"advisor": advisor_name})
 
-    async def send_bot_message(self, conversation_id: str, text: str, metadata: dict[str, Any] | None = None) -> None:
+    async def send_bot_message(
+        self, conversation_id: str, text: str, metadata: Optional[Dict[str, Any]] = None
+    ) -> None:
         """Post a bot utterance and have Rasa push it to the user's channel (side effects on)."""
-        event: dict[str, Any] = {"event": "bot", "text": text}
+        event: Dict[str, Any] = {"event": "bot", "text": text}
         if metadata:
             event["metadata"] = metadata
         await self._post_events(conversation_id, [event], deliver=True)
 
     async def pause(self, conversation_id: str) -> None:
+        """Pause the bot in the conversation (an advisor holds it)."""
         await self._post_events(conversation_id, [{"event": "pause"}])
 
     async def resume(self, conversation_id: str) -> None:
+        """Let the bot answer again in the conversation."""
         await self._post_events(conversation_id, [{"event": "resume"}])
 
     async def set_slot(self, conversation_id: str, name: str, value: Any) -> None:
+        """Set a slot of the conversation (the desk clears `case_id` on resolve)."""
         await self._post_events(conversation_id, [{"event": "slot", "name": name, "value": value}])
 
     def _tracker_url(self, conversation_id: str) -> URL:
@@ -87,7 +96,7 @@ class RasaClient:
     async def _post_events(
         self,
         conversation_id: str,
-        events: list[dict[str, Any]],
+        events: List[Dict[str, Any]],
         *,
         deliver: bool = False,
     ) -> None:
@@ -109,7 +118,7 @@ class RasaClient:
         method: str,
         url: URL,
         *,
-        params: dict[str, str] | None = None,
+        params: Optional[Dict[str, str]] = None,
         json: Any = None,
     ) -> Any:
         query = dict(params or {})

@@ -5,24 +5,25 @@ A pure function, separate from the HTTP client, so the mapping can be tested wit
 
 from __future__ import annotations
 
-from typing import Any, TypedDict
+from typing import Any, Dict, List, TypedDict
 
 SYSTEM_LINES = {"pause": "conversation paused", "resume": "bot resumed"}
 
 
 class TranscriptLine(TypedDict):
+    """One line of a transcript: who said it, what, and when."""
     who: str  # 'user' | 'bot' | 'advisor' | 'system'
     text: str
     at: float  # unix timestamp, as Rasa stores it
 
 
-def events_to_transcript(events: list[dict[str, Any]]) -> list[TranscriptLine]:
+def events_to_transcript(events: List[Dict[str, Any]]) -> List[TranscriptLine]:
     """Keep what the entrepreneur saw or typed, plus pause/resume markers; drop bot internals.
 
     A pause while already paused (the action server pauses at hand-off, the desk again at
     claim) changes nothing for the advisor, so only changes of state are shown.
     """
-    lines: list[TranscriptLine] = []
+    lines: List[TranscriptLine] = []
     paused = False
     for event in events:
         kind = event.get("event")
@@ -39,7 +40,7 @@ def events_to_transcript(events: list[dict[str, Any]]) -> list[TranscriptLine]:
     return lines
 
 
-def _bot_text(event: dict[str, Any]) -> str:
+def _bot_text(event: Dict[str, Any]) -> str:
     """Bot text plus its button titles, since the user may answer by clicking one."""
     text = event.get("text") or ""
     buttons = (event.get("data") or {}).get("buttons") or []

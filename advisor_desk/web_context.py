@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from typing import Any, ParamSpec, TypeVar
+from typing import Any, Dict, ParamSpec, TypeVar
 
 from aiohttp import web
 from sqlalchemy.engine import Engine
@@ -20,14 +20,17 @@ T = TypeVar("T")
 
 
 def engine(request: web.Request) -> Engine:
+    """The case database of the app handling `request`."""
     return request.app[ENGINE]
 
 
 def rasa(request: web.Request) -> RasaClient:
+    """The Rasa client of the app handling `request`."""
     return request.app[RASA]
 
 
-def current_advisor(request: web.Request) -> dict[str, Any]:
+def current_advisor(request: web.Request) -> Dict[str, Any]:
+    """The logged-in advisor set by the auth middleware."""
     return request[ADVISOR]
 
 

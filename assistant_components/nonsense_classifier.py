@@ -53,6 +53,7 @@ class NonsenseClassifier(GraphComponent):
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
+        """Defaults: the intent for messages without words, and the one for degenerate input."""
         return {"intent": "out_of_scope", "degenerate_intent": "nlu_fallback"}
 
     def __init__(self, config: Dict[Text, Any]) -> None:
@@ -67,6 +68,7 @@ class NonsenseClassifier(GraphComponent):
         resource: Resource,
         execution_context: ExecutionContext,
     ) -> "NonsenseClassifier":
+        """Create the component (Rasa's graph calls this; nothing to load)."""
         return cls(config)
 
     def process(self, messages: List[Message]) -> List[Message]:

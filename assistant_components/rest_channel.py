@@ -45,9 +45,11 @@ class GuardedRestInput(RestInput):
 
     @classmethod
     def name(cls) -> Text:
+        """The channel keeps Rasa's REST name, so its URL is /webhooks/rest/webhook."""
         return "rest"
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        """Rasa's REST blueprint with the body checks in front of it."""
         blueprint = super().blueprint(on_new_message)
 
         @blueprint.middleware("request")

@@ -23,7 +23,7 @@ from actions.language import MIN_CONFIDENCE, MIN_WORDS, detect  # noqa: E402
 
 
 def lingua_detector(threshold: float) -> Optional[Callable[[str], Optional[str]]]:
-    """lingua restricted to the same languages, with the same rule; None when not installed."""
+    """Lingua restricted to the same languages, with the same rule; None when not installed."""
     try:
         from lingua import Language, LanguageDetectorBuilder
     except ImportError:
@@ -42,6 +42,7 @@ def lingua_detector(threshold: float) -> Optional[Callable[[str], Optional[str]]
 
 
 def main() -> None:
+    """Score each available detector on the samples and print a table."""
     samples = yaml.safe_load((ROOT / "docs" / "language_id_samples.yml").read_text())["samples"]
     detectors: Dict[str, Callable[[str], Optional[str]]] = {f"py3langid (>= {MIN_CONFIDENCE})": detect}
     for threshold in (0.5, 0.7, MIN_CONFIDENCE):

@@ -138,6 +138,7 @@ def run_case(stack: Stack, case: Dict[str, Any]) -> Dict[str, Any]:
 
 
 def rate(part: int, whole: int) -> float:
+    """part/whole rounded, 0 for nothing."""
     return round(part / whole, 3) if whole else 0.0
 
 
@@ -184,6 +185,7 @@ def evaluate(cases_file: Path) -> Dict[str, Any]:
 
 
 def main() -> None:
+    """Command line: evaluate a cases file, print the summary, optionally write JSON."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("cases", type=Path)
     parser.add_argument("--out", type=Path, help="write the summary and every case's result as JSON")

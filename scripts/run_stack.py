@@ -3,8 +3,9 @@
     python scripts/run_stack.py           # action server, Rasa server, advisor desk
     python scripts/run_stack.py --shell   # action server + `rasa shell` in this terminal
 
-Ports come from ACTION_PORT (5055), RASA_PORT (5005) and DESK_PORT (5080). The Rasa HTTP API is protected
-by RASA_TOKEN; when it is unset a token is generated once and kept in var/rasa_token (mode 600).
+Ports come from ACTION_PORT (5055), RASA_PORT (5005) and DESK_PORT (5080); the Rasa server finds the action
+server through ACTION_PORT (endpoints.yml). Local databases live in VAR_DIR (var). The Rasa HTTP API is
+protected by RASA_TOKEN; when it is unset a token is generated once and kept in $VAR_DIR/rasa_token (mode 600).
 """
 
 from __future__ import annotations
@@ -17,29 +18,47 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import List
+from typing import List, Optional
 
 import requests
+import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-TOKEN_FILE = ROOT / "var" / "rasa_token"
+
+
+def var_dir() -> Path:
+    """The data folder: VAR_DIR (relative to the repository root) or var/."""
+    folder = Path(os.environ.get("VAR_DIR") or "var")
+    return folder if folder.is_absolute() else ROOT / folder
 
 
 def rasa_token() -> str:
-    """RASA_TOKEN, or the generated token kept in var/rasa_token."""
+    """RASA_TOKEN, or the generated token kept in $VAR_DIR/rasa_token."""
     if os.environ.get("RASA_TOKEN"):
         return os.environ["RASA_TOKEN"]
-    if TOKEN_FILE.exists():
-        return TOKEN_FILE.read_text().strip()
-    TOKEN_FILE.parent.mkdir(parents=True, exist_ok=True)
+    token_file = var_dir() / "rasa_token"
+    if token_file.exists():
+        return token_file.read_text().strip()
+    token_file.parent.mkdir(parents=True, exist_ok=True)
     token = secrets.token_urlsafe(24)
-    TOKEN_FILE.write_text(token)
-    TOKEN_FILE.chmod(0o600)
+    token_file.write_text(token)
+    token_file.chmod(0o600)
     return token
 
 
-def wait_for(url: str, seconds: float, params: dict | None = None, key: str | None = None) -> bool:
+def endpoints_file(action_port: str) -> Path:
+    """endpoints.yml with the action server's port and the data folder of this run, written to $VAR_DIR."""
+    endpoints = yaml.safe_load((ROOT / "endpoints.yml").read_text(encoding="utf-8"))
+    endpoints["action_endpoint"]["url"] = f"http://localhost:{action_port}/webhook"
+    endpoints["tracker_store"]["db"] = str(var_dir() / "rasa_tracker.db")
+    path = var_dir() / "endpoints.yml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("# Written by scripts/run_stack.py from endpoints.yml; do not edit.\n" + yaml.safe_dump(endpoints))
+    return path
+
+
+def wait_for(url: str, seconds: float, params: Optional[dict] = None, key: Optional[str] = None) -> bool:
     """Poll `url` until it answers 200 (and, with `key`, until that field is set)."""
     deadline = time.time() + seconds
     while time.time() < deadline:
@@ -66,6 +85,7 @@ def stop(processes: List[subprocess.Popen]) -> None:
 
 
 def main() -> int:
+    """Start the services, print where they listen, and stop them all on Ctrl-C or when one stops."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shell", action="store_true", help="talk to the bot in this terminal")
     args = parser.parse_args()
@@ -73,8 +93,15 @@ def main() -> int:
     rasa_port = os.environ.get("RASA_PORT", "5005")
     desk_port = os.environ.get("DESK_PORT", "5080")
     token = rasa_token()
-    env = {**os.environ, "RASA_TOKEN": token, "RASA_URL": f"http://localhost:{rasa_port}", "DESK_PORT": desk_port}
-    (ROOT / "var").mkdir(exist_ok=True)
+    env = {
+        **os.environ,
+        "RASA_TOKEN": token,
+        "RASA_URL": f"http://localhost:{rasa_port}",
+        "DESK_PORT": desk_port,
+        "ACTION_PORT": action_port,
+        "VAR_DIR": str(var_dir()),
+    }
+    endpoints = str(endpoints_file(action_port))  # points the Rasa server at ACTION_PORT and VAR_DIR
     processes: List[subprocess.Popen] = []
     # Ctrl-C (SIGINT) and SIGTERM both stop everything, even when started where SIGINT was ignored.
     signal.signal(signal.SIGINT, signal.default_int_handler)
@@ -85,10 +112,13 @@ def main() -> int:
         )
         if args.shell:
             wait_for(f"http://localhost:{action_port}/health", 60)
-            return subprocess.call([str(BIN / "rasa"), "shell"], cwd=ROOT, env=env)
+            return subprocess.call([str(BIN / "rasa"), "shell", "--endpoints", endpoints], cwd=ROOT, env=env)
         processes.append(
             subprocess.Popen(
-                [str(BIN / "rasa"), "run", "--enable-api", "--auth-token", token, "--cors", "*", "--port", rasa_port],
+                [
+                    *(str(BIN / "rasa"), "run", "--enable-api", "--auth-token", token, "--cors", "*"),
+                    *("--port", rasa_port, "--endpoints", endpoints),
+                ],
                 cwd=ROOT,
                 env=env,
             )
@@ -105,7 +135,7 @@ def main() -> int:
                     f"  Chat (REST):      POST http://localhost:{rasa_port}/webhooks/rest/webhook"
                     ' {"sender": "me", "message": "hello"}',
                     f"  Chat (socket.io): http://localhost:{rasa_port}/socket.io",
-                    f"  Rasa HTTP API:    http://localhost:{rasa_port}/status?token=<var/rasa_token>",
+                    f"  Rasa HTTP API:    http://localhost:{rasa_port}/status?token=<token in $VAR_DIR/rasa_token>",
                     f"  Action server:    http://localhost:{action_port}/health",
                     f"  Advisor desk:     http://localhost:{desk_port}/",
                     "                    first account: make advisor USERNAME=you ROLE=admin",

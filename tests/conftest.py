@@ -8,3 +8,5 @@ import tempfile
 _scratch = tempfile.mkdtemp(prefix="assistant-tests-")
 os.environ.setdefault("KNOWLEDGE_DB_URL", f"sqlite:///{_scratch}/knowledge.db")
 os.environ.setdefault("CASES_DB_URL", f"sqlite:///{_scratch}/cases.db")
+# every SQLite file the code under test opens through VAR_DIR goes to the scratch folder
+os.environ["VAR_DIR"] = _scratch

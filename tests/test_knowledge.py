@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import warnings
 from collections import Counter
 
 import pytest
@@ -27,11 +28,38 @@ def test_every_entry_passes_the_schema(raw):
     assert check_all(raw) == []
 
 
+REVIEW_WARNING_DAYS = 61  # about two months' notice before an entry turns stale
+
+
 def test_no_entry_is_older_than_18_months(raw):
-    stale = stale_entries(raw, dt.date.today())
-    if stale:
-        print("Stale entries (review them against their source):\n  " + "\n  ".join(stale))
-    assert not stale
+    """Fails, naming them, for entries past 18 months; warns two months ahead for those about to be."""
+    today = dt.date.today()
+    stale = stale_entries(raw, today)
+    due_soon = [e for e in stale_entries(raw, today + dt.timedelta(days=REVIEW_WARNING_DAYS)) if e not in stale]
+    if due_soon:
+        warnings.warn(
+            f"{len(due_soon)} entries turn stale (18 months since review) within {REVIEW_WARNING_DAYS} days; "
+            "review them against their source:\n  " + "\n  ".join(due_soon),
+            ReviewDueSoon,
+            stacklevel=1,
+        )
+    assert not stale, "stale entries (review them against their source):\n  " + "\n  ".join(stale)
+
+
+def test_review_dates_warn_two_months_ahead_and_name_the_entries():
+    entries = [
+        ("startup", {"id": "fresh", "reviewed": "2026-06-01"}),
+        ("startup", {"id": "old", "reviewed": "2025-01-01"}),
+    ]
+    day_before_warning = dt.date(2025, 1, 1) + dt.timedelta(days=548 - REVIEW_WARNING_DAYS)
+    assert stale_entries(entries, day_before_warning) == []
+    assert stale_entries(entries, day_before_warning + dt.timedelta(days=REVIEW_WARNING_DAYS + 1)) == [
+        "old (reviewed 2025-01-01)"
+    ]
+
+
+class ReviewDueSoon(UserWarning):
+    """Knowledge entries that will turn stale soon (shown in pytest's warnings summary)."""
 
 
 def test_coverage_per_topic(raw):

@@ -1,5 +1,6 @@
-"""Answer retrieval quality: realistic questions (tests/retrieval_cases.yml, tests/retrieval/*.yml) find the
-entry that answers them, and retrieval is confident only when it is right.
+"""Answer retrieval quality: own questions find the entry that answers them, confidently only when right.
+
+The questions are in tests/retrieval_cases.yml and tests/retrieval/*.yml.
 
 Runs what the assistant runs: the spaCy pipeline generated from knowledge/ (built into a temporary directory,
 as `python -m actions.knowledge.build_spacy` does) extracts the entities the way Rasa's SpacyEntityExtractor

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional, Text, Tuple
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, SlotSet
@@ -11,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from ..answering import answer_if_specific
 from ..knowledge.base import KnowledgeBase, knowledge_base
+from ..knowledge.entry import Entry
 from ..replies import GUIDE_OF_TOPIC, language_of, send_checklist, send_guidance
 from .matching import Match, recommend
 from .options import option_parser
@@ -47,8 +48,10 @@ def chosen_guide(tracker: Tracker) -> Optional[str]:
 
 
 class ActionStartGuidance(Action):
-    """Answers first when the request names a situation; otherwise sets `guide` (rules then start that form
-    with fresh answers), or asks which guidance is wanted.
+    """Answers first when the request names a situation; otherwise starts the guided questions.
+
+    Without a situation it sets `guide` (rules then start that form with fresh answers), or asks which
+    guidance is wanted.
 
     "Which permit do I need for a car wash?" asks something specific: it gets the entry that fits, and the
     permit check is offered as a button after it (the follow-up of the answer). A plain "which subsidies fit
@@ -56,9 +59,11 @@ class ActionStartGuidance(Action):
     """
 
     def name(self) -> Text:
+        """Unique identifier of the action."""
         return "action_start_guidance"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        """Execute the action (see the class docstring); returns the events to apply."""
         answered = answer_if_specific(dispatcher, tracker, knowledge_base())
         if answered is not None:
             return [SlotSet("guide", None), *answered]
@@ -104,9 +109,11 @@ class ActionGiveGuidance(Action):
     """After a guided form: the measures, clusters, permits or steps that fit the answers, with sources."""
 
     def name(self) -> Text:
+        """Unique identifier of the action."""
         return "action_give_guidance"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        """Execute the action (see the class docstring); returns the events to apply."""
         guide = tracker.get_slot("guide")
         kb = knowledge_base()
         language = language_of(tracker)
@@ -121,7 +128,7 @@ class ActionGiveGuidance(Action):
         return [SlotSet("guide", None)]
 
 
-def advice_for(guide: str, kb: KnowledgeBase, answers: Dict[str, str]):
+def advice_for(guide: str, kb: KnowledgeBase, answers: Dict[str, str]) -> Tuple[List[Match], List[Entry]]:
     """Matches (ranked) and explanatory entries for the financing, cluster or permit guide."""
     entries = list(kb.entries.values())
     if guide == "financing":
@@ -150,9 +157,11 @@ class ActionCancelForm(Action):
     """Stops the active form and forgets its answers; says so when the user asked to stop."""
 
     def name(self) -> Text:
+        """Unique identifier of the action."""
         return "action_cancel_form"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        """Execute the action (see the class docstring); returns the events to apply."""
         form = tracker.active_loop.get("name") if tracker.active_loop else None
         slots = HANDOFF_SLOTS if form == "handoff_form" else form_slots(domain, form or "")
         if (tracker.latest_message.get("intent") or {}).get("name") == "stop":

@@ -70,20 +70,28 @@ class OptionSlotValidation:
 
 
 class ValidateFinancingForm(OptionSlotValidation, FormValidationAction):
+    """Checks the answers of the financing finder."""
     def name(self) -> Text:
+        """Unique identifier of the action."""
         return "validate_financing_form"
 
 
 class ValidateClusterForm(OptionSlotValidation, FormValidationAction):
+    """Checks the answers of the cluster finder."""
     def name(self) -> Text:
+        """Unique identifier of the action."""
         return "validate_cluster_form"
 
 
 class ValidatePermitForm(OptionSlotValidation, FormValidationAction):
+    """Checks the answers of the permit check."""
     def name(self) -> Text:
+        """Unique identifier of the action."""
         return "validate_permit_form"
 
 
 class ValidateStartupForm(OptionSlotValidation, FormValidationAction):
+    """Checks the answers of the start-up checklist."""
     def name(self) -> Text:
+        """Unique identifier of the action."""
         return "validate_startup_form"

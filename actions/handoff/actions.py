@@ -18,11 +18,11 @@ from rasa_sdk.events import (
 )
 from rasa_sdk.executor import CollectingDispatcher
 
-from advisor_desk import case_store
+from cases import store as case_store
+from cases.office_hours import OfficeHours, describe
 
 from ..replies import language_of
 from .cases import cases_engine, is_live, open_case
-from .office_hours import OfficeHours, describe
 
 logger = logging.getLogger(__name__)
 FORM_SLOTS = ["handoff_consent", "contact_name", "contact", "contact_language", "case_summary", "requested_slot"]
@@ -58,9 +58,11 @@ class ActionFinishHandoff(Action):
     """Creates (or finds) the case, tells the user what happens next, and pauses the bot for a live case."""
 
     def name(self) -> Text:
+        """Unique identifier of the action."""
         return "action_finish_handoff"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        """Execute the action (see the class docstring); returns the events to apply."""
         reset = [SlotSet(s, None) for s in FORM_SLOTS]
         if tracker.get_slot("handoff_consent") == "no":
             dispatcher.utter_message(response="utter_handoff_declined")
@@ -100,12 +102,16 @@ class ActionFinishHandoff(Action):
             # Listening is recorded before the pause so that, once resumed, the next message is handled
             # like any other (the rules expect the bot to have been listening).
             return [SlotSet("case_id", str(case["id"])), ActionExecuted("action_listen"), ConversationPaused()]
-        dispatcher.utter_message(
-            response="utter_case_callback",
-            contact=tracker.get_slot("contact") or "",
-            callback_time=describe(callback_from, language_of(tracker)),
-            **values,
-        )
+        contact = tracker.get_slot("contact") or ""
+        if callback_from is None:  # no opening in the next two weeks: no date to promise
+            dispatcher.utter_message(response="utter_case_callback_later", contact=contact, **values)
+        else:
+            dispatcher.utter_message(
+                response="utter_case_callback",
+                contact=contact,
+                callback_time=describe(callback_from, language_of(tracker)),
+                **values,
+            )
         return [SlotSet("case_id", str(case["id"]))]
 
 
@@ -122,9 +128,11 @@ class ActionSessionStart(Action):
     """A new session keeps the slots and, if an advisor holds the conversation, stays paused."""
 
     def name(self) -> Text:
+        """Unique identifier of the action."""
         return "action_session_start"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        """Execute the action (see the class docstring); returns the events to apply."""
         events: List[EventType] = [SessionStarted(), *carried_slots(tracker)]
         try:
             case = open_case(tracker.sender_id)
@@ -147,9 +155,11 @@ class ActionRestart(Action):
     """
 
     def name(self) -> Text:
+        """Unique identifier of the action."""
         return "action_restart"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        """Execute the action (see the class docstring); returns the events to apply."""
         try:
             case = open_case(tracker.sender_id)
         except Exception:

@@ -1,4 +1,7 @@
-"""The case store as the action server uses it: one engine, tables created when the server starts."""
+"""The case store as the action server uses it: one engine, made (with the case tables) on first use.
+
+Not at start-up: a case database that is down must not keep the action server from answering questions.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +10,8 @@ from typing import Any, Dict, Optional
 
 from sqlalchemy.engine import Engine
 
-from advisor_desk import case_store
-from advisor_desk.db import engine_from_env, init_db
+from cases import store as case_store
+from cases.database import cases_engine_from_env, init_db
 
 LIVE_STATUSES = ("waiting", "claimed")
 
@@ -16,7 +19,7 @@ LIVE_STATUSES = ("waiting", "claimed")
 @lru_cache(maxsize=1)
 def cases_engine() -> Engine:
     """The shared engine for CASES_DB_URL (SQLite file in var/ by default)."""
-    engine = engine_from_env()
+    engine = cases_engine_from_env()
     init_db(engine)
     return engine
 
@@ -28,4 +31,4 @@ def open_case(conversation_id: str) -> Optional[Dict[str, Any]]:
 
 def is_live(case: Optional[Dict[str, Any]]) -> bool:
     """Whether an advisor holds (or is about to hold) the conversation, so the bot must stay silent."""
-    return bool(case) and case["status"] in LIVE_STATUSES
+    return case is not None and case["status"] in LIVE_STATUSES

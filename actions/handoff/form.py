@@ -10,7 +10,7 @@ from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..guidance.options import option_parser
-from ..text import fold
+from ..text import contains_phrase, fold
 from .cases import open_case
 from .contact import clean_contact, clean_name
 
@@ -34,18 +34,33 @@ YES_WORDS = {
     "oke",
 }
 NO_WORDS = {"no", "nope", "not", "nee", "neen", "liever", "niet", "never"}
+# Agreement spelled with a negation word: "yes, why not", "ja hoor, waarom niet", "no problem".
+YES_PHRASES = ("why not", "waarom niet", "no problem", "geen probleem", "no objection", "geen bezwaar")
 MAX_SUMMARY = 500
 
 
 def consent_answer(tracker: Tracker, text: str) -> Optional[str]:
-    """'yes', 'no', or None when the answer is neither."""
+    """'yes', 'no', or None when the answer is neither.
+
+    Args:
+        tracker: The conversation; the intent of its latest message counts first.
+        text: The user's answer.
+
+    Returns:
+        "yes" for an affirming intent or an agreeing answer ("ja hoor, waarom niet" included, whatever the
+        classifier said), "no" for a denying intent or a refusal, else None.
+    """
     intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
     if intent in YES_INTENTS:
         return "yes"
-    if intent in NO_INTENTS:
-        return "no"
-    words = set(fold(text).split())
-    if words & NO_WORDS:
+    folded = fold(text)
+    agreeing = [phrase for phrase in YES_PHRASES if contains_phrase(folded, phrase)]
+    for phrase in agreeing:
+        folded = f" {folded} ".replace(f" {phrase} ", " ").strip()
+    words = set(folded.split())
+    if agreeing and not words & NO_WORDS:
+        return "yes"
+    if intent in NO_INTENTS or words & NO_WORDS:
         return "no"
     if words & YES_WORDS:
         return "yes"
@@ -56,6 +71,7 @@ class ValidateHandoffForm(FormValidationAction):
     """Checks each answer; asks nothing when the conversation already has an open case."""
 
     def name(self) -> Text:
+        """Unique identifier of the action."""
         return "validate_handoff_form"
 
     async def required_slots(
@@ -78,6 +94,7 @@ class ValidateHandoffForm(FormValidationAction):
     def validate_handoff_consent(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
+        """Validate the `handoff_consent` answer; a None value makes the form ask again."""
         answer = consent_answer(tracker, str(value or ""))
         if answer is None:
             dispatcher.utter_message(response="utter_invalid_option")
@@ -86,11 +103,13 @@ class ValidateHandoffForm(FormValidationAction):
     def validate_contact_name(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
+        """Validate the `contact_name` answer; a None value makes the form ask again."""
         return {"contact_name": clean_name(str(value or ""))}
 
     def validate_contact(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
+        """Validate the `contact` answer; a None value makes the form ask again."""
         contact = clean_contact(str(value or ""))
         if contact is None:
             dispatcher.utter_message(response="utter_invalid_contact")
@@ -99,6 +118,7 @@ class ValidateHandoffForm(FormValidationAction):
     def validate_contact_language(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
+        """Validate the `contact_language` answer; a None value makes the form ask again."""
         language = option_parser().parse("contact_language", str(value or ""))
         if language is None:
             dispatcher.utter_message(response="utter_invalid_option")
@@ -107,5 +127,6 @@ class ValidateHandoffForm(FormValidationAction):
     def validate_case_summary(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
+        """Validate the `case_summary` answer; a None value makes the form ask again."""
         summary = " ".join(str(value or "").split())[:MAX_SUMMARY]
         return {"case_summary": summary or None}

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import logging
-from functools import lru_cache
 from pathlib import Path
 from typing import Dict, Iterable, List, Optional
+
+from sqlalchemy.engine import Engine
 
 from ..cues import Cues
 from ..paths import KNOWLEDGE_DIR
@@ -84,16 +85,36 @@ class KnowledgeBase:
         return sorted(found)
 
 
-def load_into_store(knowledge_dir: Path = KNOWLEDGE_DIR) -> List[Entry]:
+def load_into_store(knowledge_dir: Path = KNOWLEDGE_DIR, engine: Optional[Engine] = None) -> List[Entry]:
     """Validate the files, replace the store's contents with them, and return what the store holds."""
-    store = KnowledgeStore(engine_from_env())
+    store = KnowledgeStore(engine if engine is not None else engine_from_env())
     store.replace_all(load_entries(knowledge_dir))
     return store.all()
 
 
-@lru_cache(maxsize=1)
-def knowledge_base() -> KnowledgeBase:
-    """The process-wide knowledge base, built once when the action server first needs it."""
-    entries = load_into_store()
+def build_knowledge_base(knowledge_dir: Path = KNOWLEDGE_DIR, engine: Optional[Engine] = None) -> KnowledgeBase:
+    """Load the files into the SQL store (KNOWLEDGE_DB_URL unless `engine` is given) and index what it holds.
+
+    Called once when the action server starts (see `rasa_sdk_plugins/`), not when a module is imported.
+    """
+    entries = load_into_store(knowledge_dir, engine)
     logger.info("Knowledge base loaded: %d entries", len(entries))
-    return KnowledgeBase(entries)
+    return KnowledgeBase(entries, knowledge_dir)
+
+
+_installed: List[KnowledgeBase] = []  # the one the actions use, once handed over
+
+
+def set_knowledge_base(kb: Optional[KnowledgeBase]) -> None:
+    """Hand the actions the knowledge base to use (the action server at start-up; tests, their own)."""
+    _installed[:] = [kb] if kb is not None else []
+
+
+def knowledge_base() -> KnowledgeBase:
+    """The knowledge base the actions use, as handed over by `set_knowledge_base`."""
+    if not _installed:
+        raise RuntimeError(
+            "no knowledge base: the action server builds it at start-up (rasa_sdk_plugins), tests call "
+            "set_knowledge_base(...)"
+        )
+    return _installed[0]

@@ -12,9 +12,10 @@ from __future__ import annotations
 import argparse
 import shutil
 from pathlib import Path
-from typing import Dict, List
+from typing import Dict, List, cast
 
 import spacy
+from spacy.pipeline import EntityRuler
 
 from ..paths import KNOWLEDGE_DIR
 from .gazetteer import entry_patterns, option_patterns
@@ -30,6 +31,7 @@ def build(knowledge_dir: Path, out: Path) -> int:
     """Write the pipeline to `out` (replacing it); returns the number of patterns."""
     nlp = spacy.blank("xx")
     ruler = nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "LOWER", "overwrite_ents": True})
+    ruler = cast(EntityRuler, ruler)
     patterns = all_patterns(knowledge_dir)
     ruler.add_patterns([{"label": p["label"], "pattern": p["pattern"], "id": p["id"]} for p in patterns])
     if out.exists():
@@ -39,6 +41,7 @@ def build(knowledge_dir: Path, out: Path) -> int:
 
 
 def main() -> None:
+    """Command line: build the pipeline from the knowledge files (`make spacy`)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--knowledge", type=Path, default=KNOWLEDGE_DIR)
     parser.add_argument("--out", type=Path, default=Path("spacy_pipeline"))

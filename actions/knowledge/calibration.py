@@ -19,7 +19,7 @@ from typing import Callable, Dict, Iterable, List, Sequence
 import yaml
 
 from .base import KnowledgeBase
-from .retrieval import Hit
+from .retrieval import Hit, Retriever
 
 Entities = Callable[[str], List[dict]]
 
@@ -36,21 +36,26 @@ class Calibration:
 
     @property
     def accuracy(self) -> float:
+        """Share of questions whose top entry is right."""
         return self.top1_right / self.cases if self.cases else 0.0
 
     @property
     def confident_wrong_rate(self) -> float:
+        """Share answered confidently with a wrong entry."""
         return self.confident_wrong / self.cases if self.cases else 0.0
 
     @property
     def confident_right_rate(self) -> float:
+        """Share answered confidently with a right entry."""
         return self.confident_right / self.cases if self.cases else 0.0
 
     @property
     def left_out_confident_rate(self) -> float:
+        """Share still answered confidently when the right entries are left out."""
         return self.left_out_confident / self.cases if self.cases else 0.0
 
     def summary(self) -> str:
+        """One line with every rate."""
         return (
             f"{self.cases} questions: top-1 {self.accuracy:.3f}, confident+right {self.confident_right_rate:.3f}, "
             f"confident+wrong {self.confident_wrong_rate:.3f}; answer left out: confident "
@@ -85,7 +90,7 @@ def measure(kb: KnowledgeBase, cases: Sequence[dict], entities: Entities) -> Cal
     return result
 
 
-def _confident(retriever, ranked: List[Hit]) -> bool:
+def _confident(retriever: Retriever, ranked: List[Hit]) -> bool:
     if not ranked or ranked[0].score < retriever.tentative:
         return False
     return retriever.is_confident(ranked[0], ranked[1:])

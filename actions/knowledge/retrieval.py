@@ -82,6 +82,7 @@ class WordAnalyzer:
         self.stopwords = set(stopwords)
 
     def __call__(self, text: str) -> List[str]:
+        """Stemmed words without stopwords, plus the pairs of neighbouring words."""
         words = [stem(w) for w in fold(text).split() if w not in self.stopwords and (len(w) > 1 or w.isdigit())]
         return words + [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)]
 
@@ -252,9 +253,11 @@ class Retriever:
         return Hit(top.entry, top.score, confident=self.is_confident(top, hits[1:]))
 
     def is_confident(self, top: Hit, others: Sequence[Hit]) -> bool:
-        """Sure enough to answer without a caveat: a high score, or a good one that clearly beats every
-        unrelated entry. Two unrelated entries scoring alike mean the question is not understood well enough
-        to choose; a close entry *about the same thing* (a measure and one of its aspects) does not count."""
+        """Sure enough to answer without a caveat: a high score, or a good one clearly ahead of unrelated entries.
+
+        Two unrelated entries scoring alike mean the question is not understood well enough to choose; a
+        close entry *about the same thing* (a measure and one of its aspects) does not count.
+        """
         if top.score >= SURE_SCORE:
             return True
         if top.score < self.threshold:

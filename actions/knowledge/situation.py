@@ -8,7 +8,7 @@ that excludes the asker's size is ranked lower (retrieval.SIZE_PENALTY).
 from __future__ import annotations
 
 import re
-from typing import FrozenSet, Optional
+from typing import FrozenSet, Iterable, Optional
 
 from ..text import fold
 
@@ -52,7 +52,7 @@ _LARGE_WORDS = {
 SMALL, MEDIUM, LARGE = "small", "medium", "large"
 
 
-def _has(folded: str, phrases) -> bool:
+def _has(folded: str, phrases: Iterable[str]) -> bool:
     padded = f" {folded} "
     return any(f" {p} " in padded for p in phrases)
 

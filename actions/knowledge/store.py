@@ -7,13 +7,13 @@ other tools (staff pages, reports) can query the same entries without parsing fi
 from __future__ import annotations
 
 import json
-import os
 from typing import List, Optional
 
-from sqlalchemy import Column, Date, MetaData, String, Table, Text, create_engine, delete, insert, select
+from sqlalchemy import Column, Date, MetaData, String, Table, Text, delete, insert, select
 from sqlalchemy.engine import Engine
 
-from ..paths import sqlite_url
+from cases.database import engine_from_env as _engine_from_env
+
 from .entry import Entry
 
 metadata = MetaData()
@@ -30,8 +30,8 @@ entries_table = Table(
 
 
 def engine_from_env() -> Engine:
-    """Engine for KNOWLEDGE_DB_URL, or the embedded SQLite file var/knowledge.db."""
-    return create_engine(os.environ.get("KNOWLEDGE_DB_URL") or sqlite_url("knowledge.db"), future=True)
+    """Engine for KNOWLEDGE_DB_URL, or the embedded SQLite file knowledge.db in the data folder (VAR_DIR)."""
+    return _engine_from_env("KNOWLEDGE_DB_URL", "knowledge.db")
 
 
 class KnowledgeStore:

@@ -13,9 +13,11 @@ from argon2 import PasswordHasher
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine
 
-from advisor_desk import accounts, case_store
+from advisor_desk import accounts
 from advisor_desk.app import create_app
+from advisor_desk.db import init_db
 from advisor_desk.rasa_client import RasaClient
+from cases.database import make_engine
 
 from .support import ADVISORS, PASSWORD, RASA_TOKEN, Desk, FakeRasa, ServerThread
 
@@ -60,8 +62,8 @@ def postgres_url() -> str:
 
 @pytest.fixture
 def sqlite_engine(tmp_path: Any) -> Iterator[Engine]:
-    engine = case_store.make_engine(f"sqlite:///{tmp_path / 'cases.db'}")
-    case_store.init_db(engine)
+    engine = make_engine(f"sqlite:///{tmp_path / 'cases.db'}")
+    init_db(engine)
     yield engine
     engine.dispose()
 
@@ -73,8 +75,8 @@ def postgres_engine(postgres_url: str) -> Iterator[Engine]:
     admin = create_engine(postgres_url, future=True)
     with admin.begin() as conn:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    engine = case_store.make_engine(postgres_url, connect_args={"options": f"-csearch_path={schema}"}, pool_size=25)
-    case_store.init_db(engine)
+    engine = make_engine(postgres_url, connect_args={"options": f"-csearch_path={schema}"}, pool_size=25)
+    init_db(engine)
     try:
         yield engine
     finally:
@@ -97,8 +99,8 @@ def new_conversation() -> Callable[[], str]:
 @pytest.fixture(scope="module")
 def desk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Desk]:
     """One live desk per test module; tests create their own cases so they stay independent."""
-    db = case_store.make_engine(f"sqlite:///{tmp_path_factory.mktemp('desk') / 'cases.db'}")
-    case_store.init_db(db)
+    db = make_engine(f"sqlite:///{tmp_path_factory.mktemp('desk') / 'cases.db'}")
+    init_db(db)
     rasa = FakeRasa()
     rasa.server.start()
     client = RasaClient(rasa.server.url, RASA_TOKEN, timeout=5)
@@ -111,11 +113,11 @@ def desk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Desk]:
     server = ServerThread(app).start()
     running = Desk(db, rasa, server)
     for username, (role, display_name) in ADVISORS.items():
-        advisor = case_store.create_advisor(db, username, PASSWORD, role, display_name)
+        advisor = accounts.create_advisor(db, username, PASSWORD, role, display_name)
         running.ids[username] = advisor["id"]
         if username != "olaf":
             running.tokens[username] = running.login(username).json()["token"]
-    case_store.set_advisor_active(db, "olaf", False)
+    accounts.set_advisor_active(db, "olaf", False)
     try:
         yield running
     finally:

@@ -8,20 +8,20 @@ import time
 import uuid
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Any, TypeVar
+from typing import Any, Dict, List, Optional, TypeVar
 
 import requests
 from aiohttp import web
 from sqlalchemy.engine import Engine
 
-from advisor_desk import case_store
+from cases import store as case_store
 
 RASA_TOKEN = "rasa-test-token"
 PASSWORD = "correct horse battery staple"
 T = TypeVar("T")
 
 
-def run_at_once(count: int, action: Callable[[int], T]) -> list[T]:
+def run_at_once(count: int, action: Callable[[int], T]) -> List[T]:
     """Run `action(i)` in `count` threads released together by a barrier, to provoke real races."""
     barrier = threading.Barrier(count)
 
@@ -81,9 +81,9 @@ class FakeRasa:
 
     def __init__(self, token: str = RASA_TOKEN) -> None:
         self.token = token
-        self.fail_status: int | None = None
-        self.events: dict[str, list[dict[str, Any]]] = {}
-        self.posts: list[dict[str, Any]] = []
+        self.fail_status: Optional[int] = None
+        self.events: Dict[str, List[Dict[str, Any]]] = {}
+        self.posts: List[Dict[str, Any]] = []
         self._lock = threading.Lock()
         app = web.Application()
         # `.+` like Rasa's `<conversation_id:path>` route, which accepts slashes in sender ids.
@@ -91,21 +91,21 @@ class FakeRasa:
         app.router.add_post("/conversations/{cid:.+}/tracker/events", self._post_events)
         self.server = ServerThread(app)
 
-    def posts_for(self, conversation_id: str) -> list[dict[str, Any]]:
+    def posts_for(self, conversation_id: str) -> List[Dict[str, Any]]:
         with self._lock:
             return [p for p in self.posts if p["conversation_id"] == conversation_id]
 
-    def posted_events(self, conversation_id: str) -> list[dict[str, Any]]:
+    def posted_events(self, conversation_id: str) -> List[Dict[str, Any]]:
         return [e for p in self.posts_for(conversation_id) for e in p["events"]]
 
-    def _check(self, request: web.Request) -> web.Response | None:
+    def _check(self, request: web.Request) -> Optional[web.Response]:
         if self.fail_status is not None:
             return web.json_response({"message": "boom"}, status=self.fail_status)
         if request.query.get("token") != self.token:
             return web.json_response({"message": "bad token"}, status=401)
         return None
 
-    def _tracker_json(self, conversation_id: str) -> dict[str, Any]:
+    def _tracker_json(self, conversation_id: str) -> Dict[str, Any]:
         with self._lock:
             return {
                 "sender_id": conversation_id,
@@ -144,8 +144,8 @@ class Desk:
         self.engine = engine
         self.rasa = rasa
         self.server = server
-        self.tokens: dict[str, str] = {}
-        self.ids: dict[str, int] = {}
+        self.tokens: Dict[str, str] = {}
+        self.ids: Dict[str, int] = {}
 
     @property
     def url(self) -> str:
@@ -158,18 +158,18 @@ class Desk:
             timeout=10,
         )
 
-    def call(self, who: str | None, method: str, path: str, **kwargs: Any) -> requests.Response:
+    def call(self, who: Optional[str], method: str, path: str, **kwargs: Any) -> requests.Response:
         headers = kwargs.pop("headers", {})
         if who is not None:
             headers["Authorization"] = f"Bearer {self.tokens[who]}"
         return requests.request(method, f"{self.url}{path}", headers=headers, timeout=10, **kwargs)
 
-    def new_case(self, **fields: Any) -> dict[str, Any]:
+    def new_case(self, **fields: Any) -> Dict[str, Any]:
         conversation_id = fields.pop("conversation_id", f"conv-{uuid.uuid4().hex}")
         case, _ = case_store.open_or_create_case(self.engine, conversation_id, **fields)
         return case
 
-    def claimed_case(self, who: str, **fields: Any) -> dict[str, Any]:
+    def claimed_case(self, who: str, **fields: Any) -> Dict[str, Any]:
         case = self.new_case(**fields)
         assert case_store.claim_case(self.engine, case["id"], self.ids[who])
         return case_store.get_case(self.engine, case["id"])

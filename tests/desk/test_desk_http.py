@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Dict
 
 import pytest
 import requests
 
-from advisor_desk import case_store
+from advisor_desk import accounts
 from advisor_desk.handback import handback_message
+from cases import store as case_store
 
 from .support import PASSWORD, RASA_TOKEN, Desk, run_at_once
 
@@ -157,7 +158,7 @@ def test_two_simultaneous_claims_over_http_have_one_winner(desk: Desk) -> None:
 
 def test_another_advisors_case_is_off_limits(desk: Desk) -> None:
     case = desk.claimed_case("alice")
-    body: dict[str, Any] = {"text": "hello", "advisor_username": "bob"}
+    body: Dict[str, Any] = {"text": "hello", "advisor_username": "bob"}
     for method, path in CASE_ENDPOINTS:
         if path.endswith("/claim"):
             continue
@@ -234,7 +235,7 @@ def test_reply_reaches_the_chat_as_the_advisor(desk: Desk) -> None:
         ({"text": "x" * 4000}, 200),
     ],
 )
-def test_reply_length_limits(desk: Desk, body: dict[str, Any], status: int) -> None:
+def test_reply_length_limits(desk: Desk, body: Dict[str, Any], status: int) -> None:
     case = desk.claimed_case("alice")
     response = desk.call("alice", "POST", f"/api/cases/{case['id']}/messages", json=body)
     assert response.status_code == status
@@ -397,7 +398,7 @@ def test_claim_succeeds_with_a_warning_when_rasa_cannot_pause(desk: Desk) -> Non
 
 
 def test_pages_escape_entrepreneur_and_advisor_text(desk: Desk) -> None:
-    case_store.create_advisor(desk.engine, "mallory", PASSWORD, "advisor", "<script>alert(1)</script>")
+    accounts.create_advisor(desk.engine, "mallory", PASSWORD, "advisor", "<script>alert(1)</script>")
     token = desk.login("mallory").json()["token"]
     page = desk.call(None, "GET", "/", headers={"Cookie": f"desk_session={token}"})
     assert page.status_code == 200

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import Any, List
 
 import pytest
 from argon2 import PasswordHasher
@@ -11,68 +11,70 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from advisor_desk import accounts, case_store
-from advisor_desk.models import Advisor, Case, DeskSession
+from advisor_desk import accounts
+from advisor_desk.models import DeskSession
+from cases import store as case_store
+from cases.models import Advisor, Case
 
 from .support import run_at_once
 
 PASSWORD = "a long enough password"
 
 
-def make_advisors(engine: Any, count: int) -> list[int]:
-    return [case_store.create_advisor(engine, f"advisor{i}", PASSWORD, "advisor")["id"] for i in range(count)]
+def make_advisors(engine: Any, count: int) -> List[int]:
+    return [accounts.create_advisor(engine, f"advisor{i}", PASSWORD, "advisor")["id"] for i in range(count)]
 
 
 def test_login_accepts_only_the_right_password_of_an_active_advisor(
     engine: Any,
 ) -> None:
-    created = case_store.create_advisor(engine, "anna", PASSWORD, "admin", "Anna Peeters")
+    created = accounts.create_advisor(engine, "anna", PASSWORD, "admin", "Anna Peeters")
     assert created["role"] == "admin" and created["display_name"] == "Anna Peeters"
     assert "password_hash" not in created
 
-    advisor = case_store.verify_login(engine, "anna", PASSWORD)
+    advisor = accounts.verify_login(engine, "anna", PASSWORD)
     assert advisor is not None and advisor["id"] == created["id"]
-    assert case_store.verify_login(engine, "anna", PASSWORD + "x") is None
-    assert case_store.verify_login(engine, "nobody", PASSWORD) is None
+    assert accounts.verify_login(engine, "anna", PASSWORD + "x") is None
+    assert accounts.verify_login(engine, "nobody", PASSWORD) is None
 
-    case_store.set_advisor_active(engine, "anna", False)
-    assert case_store.verify_login(engine, "anna", PASSWORD) is None
+    accounts.set_advisor_active(engine, "anna", False)
+    assert accounts.verify_login(engine, "anna", PASSWORD) is None
 
 
 def test_production_hashing_is_argon2id_at_default_strength(
     sqlite_engine: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(accounts, "_hasher", PasswordHasher())
-    case_store.create_advisor(sqlite_engine, "anna", PASSWORD)
+    accounts.create_advisor(sqlite_engine, "anna", PASSWORD)
     with Session(sqlite_engine) as session:
         (stored,) = session.scalars(select(Advisor.password_hash)).all()
     assert stored.startswith("$argon2id$") and "m=65536,t=3" in stored
     assert PASSWORD not in stored
-    assert case_store.verify_login(sqlite_engine, "anna", PASSWORD) is not None
+    assert accounts.verify_login(sqlite_engine, "anna", PASSWORD) is not None
 
 
 def test_usernames_are_unique_and_roles_checked(engine: Any) -> None:
-    case_store.create_advisor(engine, "anna", PASSWORD)
+    accounts.create_advisor(engine, "anna", PASSWORD)
     with pytest.raises(ValueError, match="taken"):
-        case_store.create_advisor(engine, "anna", "another password")
+        accounts.create_advisor(engine, "anna", "another password")
     with pytest.raises(ValueError, match="role"):
-        case_store.create_advisor(engine, "ben", PASSWORD, "superuser")
+        accounts.create_advisor(engine, "ben", PASSWORD, "superuser")
 
 
 def test_session_tokens_are_stored_hashed_and_expire(engine: Any) -> None:
-    advisor_id = case_store.create_advisor(engine, "anna", PASSWORD)["id"]
-    token = case_store.create_session(engine, advisor_id)
-    assert case_store.advisor_for_token(engine, token)["username"] == "anna"
+    advisor_id = accounts.create_advisor(engine, "anna", PASSWORD)["id"]
+    token = accounts.create_session(engine, advisor_id)
+    assert accounts.advisor_for_token(engine, token)["username"] == "anna"
     with Session(engine) as session:
         stored = session.scalars(select(DeskSession.token_hash)).all()
     assert token not in stored and len(stored) == 1
 
-    expired = case_store.create_session(engine, advisor_id, ttl=timedelta(seconds=-1))
-    assert case_store.advisor_for_token(engine, expired) is None
-    assert case_store.advisor_for_token(engine, "made-up-token") is None
+    expired = accounts.create_session(engine, advisor_id, ttl=timedelta(seconds=-1))
+    assert accounts.advisor_for_token(engine, expired) is None
+    assert accounts.advisor_for_token(engine, "made-up-token") is None
 
-    case_store.delete_session(engine, token)
-    assert case_store.advisor_for_token(engine, token) is None
+    accounts.delete_session(engine, token)
+    assert accounts.advisor_for_token(engine, token) is None
 
 
 def test_same_conversation_twice_gives_one_case(engine: Any, new_conversation: Any) -> None:

@@ -1,13 +1,13 @@
 """Cases, notes and the audit log in SQL: the one store shared by the desk and the action server.
 
-No web imports here: the Rasa action server imports this module to open cases. Every state
-change is a single conditional UPDATE, so concurrent advisors cannot both win a case.
+No web, account or password imports here: the Rasa action server imports this module to open cases.
+Every state change is a single conditional UPDATE, so concurrent advisors cannot both win a case.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Dict, List, Optional, Tuple
 
 from sqlalchemy import select, update
 from sqlalchemy.engine import Engine
@@ -15,48 +15,25 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Select
 
-from .accounts import (
-    advisor_for_token,
-    create_advisor,
-    create_session,
-    delete_session,
-    get_advisor_by_username,
-    list_advisors,
-    set_advisor_active,
-    set_password,
-    verify_login,
-)
-from .db import engine_from_env, init_db, make_engine
 from .models import (
     CLAIMABLE_STATUSES,
     LANGUAGES,
     OPEN_STATUSES,
     Advisor,
     AuditEntry,
-    Base,
     Case,
     CaseNote,
-    DeskSession,
     utcnow,
 )
-
-__all__ = [
-    "Advisor", "AuditEntry", "Base", "Case", "CaseNote", "DeskSession",
-    "add_note", "advisor_for_token", "audit", "claim_case", "create_advisor",
-    "create_session", "delete_session", "engine_from_env", "get_advisor_by_username",
-    "get_case", "init_db", "list_advisors", "list_audit", "list_mine", "list_notes",
-    "list_queue", "make_engine", "open_case_for_conversation", "open_or_create_case",
-    "resolve_case", "set_advisor_active", "set_password", "transfer_case", "verify_login",
-]  # fmt: skip
 
 NEW_CASE_STATUSES = ("waiting", "callback")
 
 
-def _iso(value: datetime | None) -> str | None:
+def _iso(value: Optional[datetime]) -> Optional[str]:
     return value.isoformat(timespec="seconds") + "Z" if value else None
 
 
-def _case_dict(case: Case, advisor: Advisor | None) -> dict[str, Any]:
+def _case_dict(case: Case, advisor: Optional[Advisor]) -> Dict[str, Any]:
     return {
         "id": case.id,
         "conversation_id": case.conversation_id,
@@ -81,17 +58,17 @@ def _cases_query() -> Select:
     return select(Case, Advisor).outerjoin(Advisor, Case.advisor_id == Advisor.id)
 
 
-def _fetch_cases(engine: Engine, query: Select) -> list[dict[str, Any]]:
+def _fetch_cases(engine: Engine, query: Select) -> List[Dict[str, Any]]:
     with Session(engine) as session:
         return [_case_dict(case, advisor) for case, advisor in session.execute(query)]
 
 
-def _fetch_case(engine: Engine, query: Select) -> dict[str, Any] | None:
+def _fetch_case(engine: Engine, query: Select) -> Optional[Dict[str, Any]]:
     found = _fetch_cases(engine, query.limit(1))
     return found[0] if found else None
 
 
-def open_case_for_conversation(engine: Engine, conversation_id: str) -> dict[str, Any] | None:
+def open_case_for_conversation(engine: Engine, conversation_id: str) -> Optional[Dict[str, Any]]:
     """The conversation's waiting, claimed or callback case, if any."""
     return _fetch_case(
         engine,
@@ -103,14 +80,14 @@ def open_or_create_case(
     engine: Engine,
     conversation_id: str,
     *,
-    topic: str | None = None,
+    topic: Optional[str] = None,
     language: str = "en",
-    contact_name: str | None = None,
-    contact: str | None = None,
-    summary: str | None = None,
+    contact_name: Optional[str] = None,
+    contact: Optional[str] = None,
+    summary: Optional[str] = None,
     status: str = "waiting",
-    callback_due: str | None = None,
-) -> tuple[dict[str, Any], bool]:
+    callback_due: Optional[str] = None,
+) -> Tuple[Dict[str, Any], bool]:
     """Return (case, created). A conversation that already has an open case gets that case back.
 
     The partial unique index decides races: if a concurrent call inserted first, our insert
@@ -149,11 +126,12 @@ def open_or_create_case(
     return created, True
 
 
-def get_case(engine: Engine, case_id: int) -> dict[str, Any] | None:
+def get_case(engine: Engine, case_id: int) -> Optional[Dict[str, Any]]:
+    """One case by id (with its advisor's name), or None."""
     return _fetch_case(engine, _cases_query().where(Case.id == case_id))
 
 
-def list_queue(engine: Engine) -> list[dict[str, Any]]:
+def list_queue(engine: Engine) -> List[Dict[str, Any]]:
     """Cases nobody holds yet (waiting or callback), oldest first so nobody waits longest."""
     return _fetch_cases(
         engine,
@@ -161,7 +139,8 @@ def list_queue(engine: Engine) -> list[dict[str, Any]]:
     )
 
 
-def list_mine(engine: Engine, advisor_id: int) -> list[dict[str, Any]]:
+def list_mine(engine: Engine, advisor_id: int) -> List[Dict[str, Any]]:
+    """The cases an advisor holds, in the order they were claimed."""
     return _fetch_cases(
         engine,
         _cases_query()
@@ -183,7 +162,7 @@ def _conditional_update(engine: Engine, case_id: int, *conditions: Any, **values
         return session.execute(statement).rowcount == 1
 
 
-def _equals(column: Any, value: int | None) -> Any:
+def _equals(column: Any, value: Optional[int]) -> Any:
     """`column = value`, or `column IS NULL` for None (SQL's `= NULL` never matches)."""
     return column.is_(None) if value is None else column == value
 
@@ -201,7 +180,7 @@ def claim_case(engine: Engine, case_id: int, advisor_id: int) -> bool:
     )
 
 
-def transfer_case(engine: Engine, case_id: int, to_advisor_id: int, *, expected_advisor_id: int | None) -> bool:
+def transfer_case(engine: Engine, case_id: int, to_advisor_id: int, *, expected_advisor_id: Optional[int]) -> bool:
     """Hand an open case to another advisor, only if it is still held by `expected_advisor_id`.
 
     The expected holder (None = unassigned) makes this a compare-and-swap: a transfer based
@@ -218,7 +197,7 @@ def transfer_case(engine: Engine, case_id: int, to_advisor_id: int, *, expected_
     )
 
 
-def resolve_case(engine: Engine, case_id: int, *, expected_advisor_id: int | None) -> bool:
+def resolve_case(engine: Engine, case_id: int, *, expected_advisor_id: Optional[int]) -> bool:
     """Close an open case still held by `expected_advisor_id`; False if it changed meanwhile."""
     return _conditional_update(
         engine,
@@ -230,7 +209,8 @@ def resolve_case(engine: Engine, case_id: int, *, expected_advisor_id: int | Non
     )
 
 
-def add_note(engine: Engine, case_id: int, advisor_id: int, text: str) -> dict[str, Any]:
+def add_note(engine: Engine, case_id: int, advisor_id: int, text: str) -> Dict[str, Any]:
+    """Add an advisor's note to a case; returns the note with the advisor's name."""
     with Session(engine) as session, session.begin():
         note = CaseNote(case_id=case_id, advisor_id=advisor_id, text=text, created_at=utcnow())
         session.add(note)
@@ -239,7 +219,7 @@ def add_note(engine: Engine, case_id: int, advisor_id: int, text: str) -> dict[s
         return _note_dict(note, advisor)
 
 
-def _note_dict(note: CaseNote, advisor: Advisor | None) -> dict[str, Any]:
+def _note_dict(note: CaseNote, advisor: Optional[Advisor]) -> Dict[str, Any]:
     return {
         "id": note.id,
         "case_id": note.case_id,
@@ -250,7 +230,8 @@ def _note_dict(note: CaseNote, advisor: Advisor | None) -> dict[str, Any]:
     }
 
 
-def list_notes(engine: Engine, case_id: int) -> list[dict[str, Any]]:
+def list_notes(engine: Engine, case_id: int) -> List[Dict[str, Any]]:
+    """A case's notes, oldest first."""
     query = (
         select(CaseNote, Advisor)
         .outerjoin(Advisor, CaseNote.advisor_id == Advisor.id)
@@ -263,12 +244,12 @@ def list_notes(engine: Engine, case_id: int) -> list[dict[str, Any]]:
 
 def audit(
     engine: Engine,
-    advisor_id: int | None,
-    case_id: int | None,
+    advisor_id: Optional[int],
+    case_id: Optional[int],
     action: str,
     detail: str = "",
     *,
-    unless_within: timedelta | None = None,
+    unless_within: Optional[timedelta] = None,
 ) -> bool:
     """Record who did what to which case; returns False if skipped as a repeat.
 
@@ -302,7 +283,7 @@ def audit(
     return True
 
 
-def list_audit(engine: Engine, case_id: int | None = None, *, limit: int = 500) -> list[dict[str, Any]]:
+def list_audit(engine: Engine, case_id: Optional[int] = None, *, limit: int = 500) -> List[Dict[str, Any]]:
     """Audit entries, newest first; all of them, or those of one case."""
     query = (
         select(AuditEntry, Advisor)

@@ -1,6 +1,7 @@
 """When the action server is down the bot says it cannot look that up, then recovers when it is back.
 
-Named to run last among the server tests: it stops and restarts the shared action server.
+It stops and restarts the shared action server; the integration conftest makes sure the action server is
+up before every test, so this file may run in any position.
 """
 
 from __future__ import annotations

@@ -11,9 +11,7 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
-from ..paths import ROOT
-
-DEFAULT_FILE = ROOT / "advisor_desk" / "office_hours.yml"
+DEFAULT_FILE = Path(__file__).with_name("office_hours.yml")
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 WEEKDAY_NAMES = {
     "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
@@ -61,7 +59,7 @@ class OfficeHours:
 
     @classmethod
     def load(cls, path: Optional[Path] = None) -> "OfficeHours":
-        """From OFFICE_HOURS_FILE, or the default file beside the advisor desk."""
+        """From `path`, else OFFICE_HOURS_FILE, else `cases/office_hours.yml`."""
         path = Path(path or os.environ.get("OFFICE_HOURS_FILE") or DEFAULT_FILE)
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         hours = {DAYS.index(day): (_time(span[0]), _time(span[1])) for day, span in (data.get("hours") or {}).items()}
@@ -98,10 +96,16 @@ def _time(value: str) -> dt.time:
     return dt.time.max if value == "24:00" else dt.time.fromisoformat(value)
 
 
-def describe(moment: Optional[dt.datetime], language: str) -> str:
-    """'Monday 30 November, 09:00' / 'maandag 30 november, 09:00'; a neutral phrase if unknown."""
-    if moment is None:
-        return "the next working day" if language != "nl" else "de eerstvolgende werkdag"
+def describe(moment: dt.datetime, language: str) -> str:
+    """The moment as a chat message shows it: 'Monday 30 November, 09:00' / 'maandag 30 november, 09:00'.
+
+    Args:
+        moment: An aware datetime in the office's time zone.
+        language: "en" or "nl"; any other language gets English names.
+
+    Returns:
+        Weekday, day, month and time; the sentence around it is a domain response (`utter_case_callback`).
+    """
     names = WEEKDAY_NAMES.get(language, WEEKDAY_NAMES["en"])
     months = MONTH_NAMES.get(language, MONTH_NAMES["en"])
     return f"{names[moment.weekday()]} {moment.day} {months[moment.month - 1]}, {moment:%H:%M}"

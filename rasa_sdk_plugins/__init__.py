@@ -1,0 +1,43 @@
+"""Start-up work of the action server, through rasa-sdk's plugin hook.
+
+`rasa run actions` (rasa-sdk 3.6) imports a package named `rasa_sdk_plugins` when it is importable (the
+repository root is on the path) and calls `init_hooks` before it starts serving. The hook below adds a
+Sanic listener that builds the knowledge base once (YAML -> SQL store -> retrieval index) and hands it to
+the actions, so importing `actions` does no work and the first question is as fast as the others.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import pluggy
+from sanic import Sanic
+
+hookimpl = pluggy.HookimplMarker("rasa_sdk")
+logger = logging.getLogger(__name__)
+
+
+def set_up_actions() -> None:
+    """Build the knowledge base and hand it to the actions (also usable outside the action server)."""
+    from actions.knowledge.base import build_knowledge_base, set_knowledge_base
+
+    set_knowledge_base(build_knowledge_base())
+
+
+async def _before_server_start(_app: Sanic, _loop: Any) -> None:
+    set_up_actions()
+
+
+class ActionServerSetUp:
+    """The plugin: registers the start-up listener on the action server's Sanic app."""
+
+    @hookimpl
+    def attach_sanic_app_extensions(self, app: Sanic) -> None:
+        """Run `set_up_actions` before the action server accepts requests."""
+        app.register_listener(_before_server_start, "before_server_start")
+
+
+def init_hooks(manager: pluggy.PluginManager) -> None:
+    """Called by `rasa_sdk.plugin` when the action server starts."""
+    manager.register(ActionServerSetUp())

@@ -1,0 +1,359 @@
+"""The custom actions on their own, with a small knowledge base built here (no servers, no trained model).
+
+In the style of rasa-sdk's own tests: a `Tracker` built from slots, the latest message and events, a
+`CollectingDispatcher`, and assertions on the events and the responses the action sends.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from pathlib import Path
+from typing import Any, Dict, Iterator, List, Optional
+
+import pytest
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActionExecuted, ConversationPaused, FollowupAction, Restarted, SessionStarted, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.answering import ActionAnswerQuestion, ActionConfidentialIntro
+from actions.dialogue import ActionHandleFallback
+from actions.handoff import cases as handoff_cases
+from actions.handoff.actions import ActionFinishHandoff, ActionRestart, ActionSessionStart, handoff_topic
+from actions.handoff.form import ValidateHandoffForm, consent_answer
+from actions.knowledge.base import KnowledgeBase, set_knowledge_base
+from actions.knowledge.entry import Entry
+from cases import store as case_store
+
+ALWAYS_OPEN = "timezone: Europe/Brussels\nhours: {%s}\n" % ", ".join(
+    f'{d}: ["00:00", "24:00"]' for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+)
+ALWAYS_CLOSED = "timezone: Europe/Brussels\nhours: {}\n"
+
+
+def entry(entry_id: str, topic: str, title: str, answer: str, keywords: List[str], **extra: Any) -> Entry:
+    """A knowledge entry with the same text in both languages."""
+    return Entry.from_dict(
+        {
+            "id": entry_id,
+            "topic": topic,
+            "type": extra.pop("type", "fact"),
+            "title": {"en": title, "nl": title + " (nl)"},
+            "answer": {"en": answer, "nl": answer + " (nl)"},
+            "source_url": f"https://example.org/{entry_id}",
+            "reviewed": "2026-11-01",
+            "keywords": {"en": keywords, "nl": keywords},
+            **extra,
+        }
+    )
+
+
+@pytest.fixture
+def kb() -> Iterator[KnowledgeBase]:
+    """Four entries, handed to the actions the way the action server does at start-up."""
+    built = KnowledgeBase(
+        [
+            entry("startup_overview", "startup", "Starting a business", "The main steps.", ["start"], type="overview"),
+            entry(
+                "registration_cost",
+                "startup",
+                "What registration costs",
+                "Registration costs EUR 105.50.",
+                ["cost", "price", "fee", "registration", "register"],
+                related=["startup_overview"],
+            ),
+            entry(
+                "agency_overview", "agency", "About the agency", "We help entrepreneurs.", ["agency"], type="overview"
+            ),
+            entry("financing_overview", "financing", "Financing", "Loans and subsidies.", ["loan"], type="overview"),
+        ]
+    )
+    set_knowledge_base(built)
+    yield built
+    set_knowledge_base(None)
+
+
+@pytest.fixture
+def cases_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A fresh case database and always-open office hours for this test."""
+    monkeypatch.setenv("CASES_DB_URL", f"sqlite:///{tmp_path / 'cases.db'}")
+    hours = tmp_path / "office_hours.yml"
+    hours.write_text(ALWAYS_OPEN)
+    monkeypatch.setenv("OFFICE_HOURS_FILE", str(hours))
+    handoff_cases.cases_engine.cache_clear()
+    yield hours
+    handoff_cases.cases_engine().dispose()
+    handoff_cases.cases_engine.cache_clear()
+
+
+def user(text: str, intent: str, entities: Optional[List[Dict[str, Any]]] = None) -> Dict[str, Any]:
+    """A user event as the action server receives it."""
+    parse_data = {"text": text, "intent": {"name": intent, "confidence": 0.9}, "entities": entities or []}
+    return {"event": "user", "text": text, "parse_data": parse_data}
+
+
+def tracker(
+    text: str = "",
+    intent: str = "",
+    slots: Optional[Dict[str, Any]] = None,
+    entities: Optional[List[Dict[str, Any]]] = None,
+    events: Optional[List[Dict[str, Any]]] = None,
+    sender_id: str = "test-user",
+) -> Tracker:
+    """A tracker whose latest message is `text` with `intent`, after `events`."""
+    latest = user(text, intent, entities)
+    return Tracker(
+        sender_id,
+        {"language": "en", **(slots or {})},
+        latest["parse_data"],
+        [*(events or []), latest],
+        False,
+        None,
+        {},
+        "action_listen",
+    )
+
+
+def run(action: Action, tracker_: Tracker) -> tuple:
+    """Run an action; (events, responses sent, messages sent)."""
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(action.run(dispatcher, tracker_, {}))
+    return events, [m.get("response") for m in dispatcher.messages], dispatcher.messages
+
+
+# --- answering
+
+
+def test_question_gets_the_entry_that_answers_it_and_its_follow_up(kb: KnowledgeBase) -> None:
+    events, responses, messages = run(
+        ActionAnswerQuestion(), tracker("what does registration cost, what is the fee?", "ask_startup")
+    )
+    assert events == [SlotSet("last_topic", "startup")]
+    assert responses == ["utter_answer", "utter_followup_startup"]
+    assert messages[0]["title"] == "What registration costs"
+    assert messages[0]["source_url"] == "https://example.org/registration_cost"
+    assert messages[0]["reviewed"] == "2026-11-01"
+    assert [b["title"] for b in messages[1]["buttons"]] == ["Starting a business"]
+
+
+def test_answer_is_in_the_conversation_language(kb: KnowledgeBase) -> None:
+    _, _, messages = run(
+        ActionAnswerQuestion(), tracker("wat kost de registratie, welke fee?", "ask_startup", slots={"language": "nl"})
+    )
+    assert messages[0]["answer"] == "Registration costs EUR 105.50. (nl)"
+
+
+def test_a_button_names_its_entry_outright(kb: KnowledgeBase) -> None:
+    button = [{"entity": "entry_id", "value": "registration_cost"}]
+    events, responses, messages = run(
+        ActionAnswerQuestion(), tracker('/ask_agency{"entry_id": "registration_cost"}', "ask_agency", entities=button)
+    )
+    assert events == [SlotSet("last_topic", "startup")]
+    assert messages[0]["title"] == "What registration costs"
+
+
+def test_unanswerable_question_gets_the_topic_overview_said_honestly(kb: KnowledgeBase) -> None:
+    events, responses, messages = run(
+        ActionAnswerQuestion(), tracker("can my parrot sign the papers for me tomorrow?", "ask_financing")
+    )
+    assert events == [SlotSet("last_topic", "financing")]
+    assert responses[0] == "utter_answer_not_specific"
+    assert messages[0]["title"] == "Financing"
+
+
+def test_confidential_intro_without_a_detailed_question_answers_nothing(kb: KnowledgeBase) -> None:
+    events, responses, _ = run(ActionConfidentialIntro(), tracker("we cannot pay our suppliers", "confidential"))
+    assert events == []
+    assert responses == ["utter_confidential_intro"]
+
+
+def test_confidential_intro_answers_a_detailed_factual_question_first(kb: KnowledgeBase) -> None:
+    question = "we are in trouble and I need to know what the registration fee costs, what is the price of it now"
+    events, responses, _ = run(ActionConfidentialIntro(), tracker(question, "confidential"))
+    assert events == [SlotSet("last_topic", "startup")]
+    assert responses == ["utter_answer", "utter_confidential_intro"]
+
+
+# --- not understood twice in a row
+
+
+def test_first_miss_asks_to_rephrase(kb: KnowledgeBase) -> None:
+    events, responses, _ = run(ActionHandleFallback(), tracker("blorp", "nlu_fallback", events=[user("hi", "greet")]))
+    assert events == []
+    assert responses == ["utter_please_rephrase"]
+
+
+def test_second_miss_in_a_row_offers_an_advisor(kb: KnowledgeBase) -> None:
+    events, responses, _ = run(
+        ActionHandleFallback(), tracker("blorp again", "nlu_fallback", events=[user("blorp", "nlu_fallback")])
+    )
+    assert responses == ["utter_handoff_intro"]
+    assert events == [SlotSet("handoff_reason", "not_understood"), FollowupAction("handoff_form")]
+
+
+def test_second_miss_with_an_open_case_does_not_start_another_handoff(kb: KnowledgeBase) -> None:
+    events, responses, _ = run(
+        ActionHandleFallback(),
+        tracker("blorp again", "nlu_fallback", slots={"case_id": "7"}, events=[user("blorp", "nlu_fallback")]),
+    )
+    assert events == []
+    assert responses == ["utter_please_rephrase"]
+
+
+# --- the handoff
+
+
+def form_started() -> Dict[str, Any]:
+    return {"event": "active_loop", "name": "handoff_form"}
+
+
+@pytest.mark.parametrize(
+    "before, last_topic, expected",
+    [
+        ([user("we cannot pay our debts", "confidential")], None, "confidential"),
+        ([user("I want a person", "ask_human")], "financing", "financing"),
+        ([user("I want a person", "ask_human")], None, "asked_for_advisor"),
+        ([user("blorp", "nlu_fallback")], None, "not_understood"),
+        ([], None, "asked_for_advisor"),
+    ],
+)
+def test_handoff_topic(before: List[Dict[str, Any]], last_topic: Optional[str], expected: str) -> None:
+    events = [*before, form_started(), user("yes", "affirm")]
+    tracked = Tracker("s", {"last_topic": last_topic}, {}, events, False, None, {}, "action_listen")
+    assert handoff_topic(tracked) == expected
+
+
+def test_handoff_topic_looks_at_the_message_before_the_form_not_the_answers() -> None:
+    events = [user("I want a person", "ask_human"), form_started(), user("we cannot pay our debts", "confidential")]
+    tracked = Tracker("s", {"last_topic": None}, {}, events, False, None, {}, "action_listen")
+    assert handoff_topic(tracked) == "asked_for_advisor"
+
+
+HANDOFF_SLOTS = {
+    "handoff_consent": "yes",
+    "contact_name": "Anna",
+    "contact": "anna@example.org",
+    "contact_language": "en",
+    "case_summary": "cannot pay suppliers",
+}
+
+
+def test_declined_handoff_opens_no_case(cases_db: Path) -> None:
+    events, responses, _ = run(
+        ActionFinishHandoff(), tracker("no", "deny", slots={"handoff_consent": "no"}, sender_id="declined")
+    )
+    assert responses == ["utter_handoff_declined"]
+    assert all(e["event"] == "slot" and e["value"] is None for e in events)
+    assert handoff_cases.open_case("declined") is None
+
+
+def test_handoff_in_office_hours_opens_a_waiting_case_and_pauses_the_bot(cases_db: Path) -> None:
+    before = [user("we cannot pay our debts", "confidential"), form_started()]
+    events, responses, messages = run(
+        ActionFinishHandoff(), tracker("done", "inform", slots=HANDOFF_SLOTS, events=before, sender_id="live")
+    )
+    case = handoff_cases.open_case("live")
+    assert case is not None
+    assert (case["status"], case["topic"], case["contact"], case["summary"]) == (
+        "waiting",
+        "confidential",
+        "anna@example.org",
+        "cannot pay suppliers",
+    )
+    assert responses == ["utter_case_waiting"]
+    assert messages[0]["case_id"] == str(case["id"])
+    assert events[-3:] == [SlotSet("case_id", str(case["id"])), ActionExecuted("action_listen"), ConversationPaused()]
+
+
+def test_handoff_outside_office_hours_becomes_a_callback(cases_db: Path) -> None:
+    cases_db.write_text(ALWAYS_CLOSED)
+    events, responses, messages = run(
+        ActionFinishHandoff(), tracker("done", "inform", slots=HANDOFF_SLOTS, sender_id="after-hours")
+    )
+    case = handoff_cases.open_case("after-hours")
+    assert case is not None and case["status"] == "callback"
+    assert responses == ["utter_case_callback_later"]  # never open: no date is promised
+    assert messages[0]["contact"] == "anna@example.org"
+    assert ConversationPaused() not in events
+
+
+def test_second_handoff_of_a_conversation_points_to_its_case(cases_db: Path) -> None:
+    case, _ = case_store.open_or_create_case(handoff_cases.cases_engine(), "twice")
+    events, responses, messages = run(
+        ActionFinishHandoff(), tracker("done", "inform", slots=HANDOFF_SLOTS, sender_id="twice")
+    )
+    assert responses == ["utter_case_exists"]
+    assert SlotSet("case_id", str(case["id"])) in events
+
+
+def test_session_start_keeps_slots_and_stays_paused_while_an_advisor_holds_the_case(cases_db: Path) -> None:
+    case_store.open_or_create_case(handoff_cases.cases_engine(), "held")
+    events, _, _ = run(ActionSessionStart(), tracker(slots={"last_topic": "financing"}, sender_id="held"))
+    assert events[0] == SessionStarted()
+    assert SlotSet("last_topic", "financing") in events
+    assert events[-2:] == [ConversationPaused(), ActionExecuted("action_listen")]
+
+    events, _, _ = run(ActionSessionStart(), tracker(sender_id="nobody-holds-this"))
+    assert ConversationPaused() not in events
+
+
+def test_restart_is_refused_while_an_advisor_holds_the_case(cases_db: Path) -> None:
+    case_store.open_or_create_case(handoff_cases.cases_engine(), "held")
+    events, _, _ = run(ActionRestart(), tracker("/restart", "restart", sender_id="held"))
+    assert [e["event"] for e in events] == ["rewind", "action", "pause"]
+    events, _, _ = run(ActionRestart(), tracker("/restart", "restart", sender_id="free"))
+    assert events == [Restarted()]
+
+
+# --- the handoff form's answers
+
+
+@pytest.mark.parametrize(
+    "text, intent, expected",
+    [
+        ("yes, why not", "inform", "yes"),
+        ("ja hoor, waarom niet", "nlu_fallback", "yes"),
+        ("ja hoor, waarom niet", "deny", "yes"),
+        ("sure", "nlu_fallback", "yes"),
+        ("graag", "inform", "yes"),
+        ("no thanks", "inform", "no"),
+        ("nee, liever niet", "inform", "no"),
+        ("not now", "nlu_fallback", "no"),
+        ("I'd rather not", "deny", "no"),
+        ("no, why not tell me first", "inform", "no"),
+        ("whatever", "affirm", "yes"),
+        ("what happens to my data?", "inform", None),
+    ],
+)
+def test_consent_answer(text: str, intent: str, expected: Optional[str]) -> None:
+    assert consent_answer(tracker(text, intent), text) == expected
+
+
+def test_unclear_consent_is_asked_again() -> None:
+    dispatcher = CollectingDispatcher()
+    answer = ValidateHandoffForm().validate_handoff_consent("hmm?", dispatcher, tracker("hmm?", "inform"), {})
+    assert answer == {"handoff_consent": None}
+    assert [m["response"] for m in dispatcher.messages] == ["utter_invalid_option"]
+
+
+def test_invalid_contact_is_refused_with_its_own_reply() -> None:
+    dispatcher = CollectingDispatcher()
+    answer = ValidateHandoffForm().validate_contact("call me maybe", dispatcher, tracker("call me maybe", "inform"), {})
+    assert answer == {"contact": None}
+    assert [m["response"] for m in dispatcher.messages] == ["utter_invalid_contact"]
+
+
+def test_valid_contact_is_tidied_silently() -> None:
+    dispatcher = CollectingDispatcher()
+    text = "you can reach me at +32 470 12 34 56"
+    answer = ValidateHandoffForm().validate_contact(text, dispatcher, tracker(text, "inform"), {})
+    assert answer == {"contact": "+32470123456"}
+    assert dispatcher.messages == []
+
+
+def test_office_hours_are_read_from_the_cases_package() -> None:
+    from cases.office_hours import OfficeHours
+
+    hours = OfficeHours.load()
+    monday_noon = dt.datetime(2026, 11, 30, 11, 0, tzinfo=dt.timezone.utc)
+    assert hours.is_open(monday_noon)

@@ -1,0 +1,76 @@
+"""The configuration files say what the services really do: ports and data folder come from the environment."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any, Dict, List
+
+import pytest
+from rasa.core.utils import AvailableEndpoints
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_bare_rasa_commands_find_the_action_server_without_any_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("ACTION_PORT", raising=False)
+    monkeypatch.delenv("VAR_DIR", raising=False)
+    endpoints = AvailableEndpoints.read_endpoints(str(ROOT / "endpoints.yml"))
+    assert endpoints.action.url == "http://localhost:5055/webhook"
+    assert endpoints.tracker_store.kwargs["db"] == "var/rasa_tracker.db"
+
+
+class FakeProcess:
+    """Stands in for a started service: records how it was started, and has already exited."""
+
+    started: List[Dict[str, Any]] = []
+
+    def __init__(self, args: List[str], cwd: Any = None, env: Any = None, **_: Any) -> None:
+        self.started.append({"args": args, "env": env})
+
+    def poll(self) -> int:
+        return 0
+
+    def wait(self, _timeout: float = 0) -> int:
+        return 0
+
+
+def test_run_stack_moves_the_action_server_and_tells_rasa(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    spec = importlib.util.spec_from_file_location("run_stack", ROOT / "scripts" / "run_stack.py")
+    assert spec and spec.loader
+    run_stack = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(run_stack)
+    monkeypatch.setenv("ACTION_PORT", "6124")
+    monkeypatch.setenv("VAR_DIR", str(tmp_path))
+    monkeypatch.setenv("RASA_TOKEN", "secret")
+    monkeypatch.setattr(sys, "argv", ["run_stack.py"])
+    monkeypatch.setattr(run_stack.signal, "signal", lambda *_: None)
+    monkeypatch.setattr(run_stack, "wait_for", lambda *_, **__: True)
+    monkeypatch.setattr(run_stack.subprocess, "Popen", FakeProcess)
+    FakeProcess.started = []
+
+    run_stack.main()
+
+    actions, rasa, desk = FakeProcess.started
+    assert actions["args"][1:] == ["run", "actions", "--port", "6124"]
+    written = rasa["args"][rasa["args"].index("--endpoints") + 1]
+    endpoints = AvailableEndpoints.read_endpoints(written)
+    assert endpoints.action.url == "http://localhost:6124/webhook"
+    assert endpoints.tracker_store.kwargs["db"] == f"{tmp_path}/rasa_tracker.db"
+    assert desk["args"][1:3] == ["-m", "advisor_desk"]
+
+
+def test_readme_layout_table_names_every_folder() -> None:
+    tracked = subprocess.run(
+        ["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True, timeout=60
+    ).stdout.split()
+    folders = {path.split("/")[0] for path in tracked if "/" in path}
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = readme.split("## Project layout", 1)[1].split("\n## ", 1)[0]
+    first_cells = [row.split("|")[1] for row in table.splitlines() if row.startswith("| `")]
+    named = {name for cell in first_cells for name in re.findall(r"`([^`/]+)/`", cell)}
+    assert folders <= named, f"folders missing from the README's project layout: {sorted(folders - named)}"
+    assert named - folders <= {"models", "spacy_pipeline", "var", "results"}, sorted(named - folders)
