@@ -17,7 +17,7 @@ from rasa_sdk.events import ActionExecuted, ConversationPaused, FollowupAction, 
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answering import ActionAnswerQuestion, ActionConfidentialIntro
-from actions.dialogue import ActionHandleFallback
+from actions.dialogue import ActionHandleFallback, ActionOutOfScope
 from actions.handoff import cases as handoff_cases
 from actions.handoff.actions import ActionFinishHandoff, ActionRestart, ActionSessionStart, handoff_topic
 from actions.handoff.form import ValidateHandoffForm, consent_answer
@@ -128,7 +128,7 @@ def test_question_gets_the_entry_that_answers_it_and_its_follow_up(kb: Knowledge
     events, responses, messages = run(
         ActionAnswerQuestion(), tracker("what does registration cost, what is the fee?", "ask_startup")
     )
-    assert events == [SlotSet("last_topic", "startup")]
+    assert events == [SlotSet("last_topic", "startup"), SlotSet("last_entry", "registration_cost")]
     assert responses == ["utter_answer", "utter_followup_startup"]
     assert messages[0]["title"] == "What registration costs"
     assert messages[0]["source_url"] == "https://example.org/registration_cost"
@@ -148,7 +148,7 @@ def test_a_button_names_its_entry_outright(kb: KnowledgeBase) -> None:
     events, responses, messages = run(
         ActionAnswerQuestion(), tracker('/ask_agency{"entry_id": "registration_cost"}', "ask_agency", entities=button)
     )
-    assert events == [SlotSet("last_topic", "startup")]
+    assert events == [SlotSet("last_topic", "startup"), SlotSet("last_entry", "registration_cost")]
     assert messages[0]["title"] == "What registration costs"
 
 
@@ -156,22 +156,51 @@ def test_unanswerable_question_gets_the_topic_overview_said_honestly(kb: Knowled
     events, responses, messages = run(
         ActionAnswerQuestion(), tracker("can my parrot sign the papers for me tomorrow?", "ask_financing")
     )
-    assert events == [SlotSet("last_topic", "financing")]
+    assert events == [SlotSet("last_topic", "financing"), SlotSet("last_entry", None)]
     assert responses[0] == "utter_answer_not_specific"
     assert messages[0]["title"] == "Financing"
 
 
 def test_confidential_intro_without_a_detailed_question_answers_nothing(kb: KnowledgeBase) -> None:
     events, responses, _ = run(ActionConfidentialIntro(), tracker("we cannot pay our suppliers", "confidential"))
-    assert events == []
+    assert events == [SlotSet("sensitive", True)]
     assert responses == ["utter_confidential_intro"]
 
 
 def test_confidential_intro_answers_a_detailed_factual_question_first(kb: KnowledgeBase) -> None:
-    question = "we are in trouble and I need to know what the registration fee costs, what is the price of it now"
+    question = "we can't pay our debts and I need to know what the registration fee costs, what is the price of it"
     events, responses, _ = run(ActionConfidentialIntro(), tracker(question, "confidential"))
-    assert events == [SlotSet("last_topic", "startup")]
+    assert events == [SlotSet("last_topic", "startup"), SlotSet("last_entry", "registration_cost")] + [
+        SlotSet("sensitive", True)
+    ]
     assert responses == ["utter_answer", "utter_confidential_intro"]
+
+
+def test_a_confidential_sounding_plain_question_is_answered_without_handoff(kb: KnowledgeBase) -> None:
+    question = "I'm a bit worried, can you tell me what the registration fee costs and what the price is"
+    events, responses, _ = run(ActionConfidentialIntro(), tracker(question, "confidential"))
+    assert SlotSet("sensitive", False) in events and SlotSet("last_entry", "registration_cost") in events
+    assert "utter_confidential_intro" not in responses and responses[0] == "utter_answer"
+
+
+def test_a_confidential_sounding_message_without_an_answer_gets_the_advisor_offered(kb: KnowledgeBase) -> None:
+    message = tracker("can someone have a look at my plans", "confidential")
+    events, responses, _ = run(ActionConfidentialIntro(), message)
+    assert events == [SlotSet("sensitive", False)]
+    assert responses == ["utter_confidential_offer"]
+
+
+def test_a_followup_is_answered_against_the_previous_entry(kb: KnowledgeBase) -> None:
+    previous = {"last_entry": "registration_cost", "last_topic": "startup"}
+    message = tracker("and what does that cost?", "out_of_scope", slots=previous)
+    events, responses, messages = run(ActionOutOfScope(), message)
+    assert responses[0] in ("utter_answer", "utter_answer_closest")
+    assert messages[0]["title"] == "What registration costs"
+
+
+def test_another_countrys_company_law_gets_its_own_reply(kb: KnowledgeBase) -> None:
+    events, responses, _ = run(ActionOutOfScope(), tracker("how do I set up a GmbH in Germany", "out_of_scope"))
+    assert events == [] and responses == ["utter_out_of_scope_abroad"]
 
 
 # --- not understood twice in a row
