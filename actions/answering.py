@@ -59,7 +59,8 @@ def reply_with(
     dispatcher: CollectingDispatcher, tracker: Tracker, kb: KnowledgeBase, hit: Hit, followup: bool = True
 ) -> List[EventType]:
     """Send a hit, with the caveat when the match is not sure; the slots remembering it."""
-    send_answer(dispatcher, tracker, hit.entry, kb.entries, "sure" if hit.confident else "closest", followup)
+    certainty = "sure" if hit.confident else "closest"
+    send_answer(dispatcher, tracker, hit.entry, kb.entries, certainty, followup, hit.alternative)
     return remembered(hit.entry)
 
 

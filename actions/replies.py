@@ -70,14 +70,18 @@ def send_answer(
     entries: Dict[str, Entry],
     certainty: str = "sure",
     followup: bool = True,
+    alternative: Optional[Entry] = None,
 ) -> None:
     """An entry with its source, framed by how sure the match is, then the follow-up offer.
 
     `certainty`: "sure" (the entry answers the question), "closest" (the nearest information, said as
-    such) or "overview" (nothing specific: the topic overview and an advisor).
+    such) or "overview" (nothing specific: the topic overview and an advisor). `alternative`: with
+    "closest", a second entry that fits about as well, offered after the first as "or perhaps".
     """
     language = language_of(tracker)
     dispatcher.utter_message(response=ANSWER_RESPONSES[certainty], **entry_values(entry, language))
+    if alternative is not None and certainty == "closest":
+        dispatcher.utter_message(response="utter_answer_alternative", **entry_values(alternative, language))
     if not followup:
         return
     guide = GUIDE_OF_TOPIC.get(entry.topic)

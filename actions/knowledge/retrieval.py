@@ -39,6 +39,8 @@ OFF_TOPIC_SHARE = 0.5
 # whose answer is not in the knowledge): a score of SURE_SCORE is confident on its own, a score between the
 # threshold and SURE_SCORE only when it beats the best unrelated entry by MARGIN.
 SURE_SCORE, MARGIN = 0.55, 0.08
+# Not sure between two entries: the second is shown too when it scores at least this share of the first.
+ALTERNATIVE_SHARE = 0.75
 
 # Keywords are what users type for that entry, answers are long and mention neighbouring subjects in
 # passing; with sublinear tf a repeat only adds log weight, so keywords are repeated three times.
@@ -94,6 +96,8 @@ class Hit:
     entry: Entry
     score: float
     confident: bool = True
+    # when not confident: the runner-up, if it is nearly as close (the user sees both, said as such)
+    alternative: Optional[Entry] = None
 
 
 def load_stopwords(path: Path) -> List[str]:
@@ -250,7 +254,11 @@ class Retriever:
         if not hits or hits[0].score < self.tentative:
             return None
         top = hits[0]
-        return Hit(top.entry, top.score, confident=self.is_confident(top, hits[1:]))
+        if self.is_confident(top, hits[1:]):
+            return Hit(top.entry, top.score)
+        floor = max(self.tentative, ALTERNATIVE_SHARE * top.score)
+        alternative = hits[1].entry if len(hits) > 1 and hits[1].score >= floor else None
+        return Hit(top.entry, top.score, confident=False, alternative=alternative)
 
     def is_confident(self, top: Hit, others: Sequence[Hit]) -> bool:
         """Sure enough to answer without a caveat: a high score, or a good one clearly ahead of unrelated entries.
