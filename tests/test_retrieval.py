@@ -56,3 +56,43 @@ def test_stemming_is_consistent(word, same):
     from actions.knowledge.retrieval import stem
 
     assert stem(word) == stem(same)
+
+
+def _entry(entry_id, keywords):
+    from actions.knowledge.entry import Entry
+
+    return Entry.from_dict(
+        {
+            "id": entry_id,
+            "topic": "financing",
+            "type": "measure",
+            "title": {"en": entry_id, "nl": entry_id},
+            "answer": {"en": "text", "nl": "tekst"},
+            "source_url": f"https://example.org/{entry_id}",
+            "reviewed": "2026-11-01",
+            "keywords": {"en": keywords, "nl": keywords},
+        }
+    )
+
+
+def test_two_entries_that_fit_alike_are_both_offered_and_neither_is_sure():
+    from actions.knowledge.retrieval import Retriever
+
+    retriever = Retriever(
+        [
+            _entry("loan_a", ["loan", "bakery", "oven", "machine", "invest"]),
+            _entry("loan_b", ["loan", "bakery", "van", "transport", "vehicle"]),
+            _entry("x", ["y"]),
+        ]
+    )
+    hit = retriever.best("is there anything like a loan for a small bakery in the centre of town")
+    assert hit is not None and not hit.confident
+    assert {hit.entry.id, hit.alternative.id} == {"loan_a", "loan_b"}
+
+
+def test_a_clear_match_is_sure_and_comes_alone():
+    from actions.knowledge.retrieval import Retriever
+
+    retriever = Retriever([_entry("loan_a", ["loan", "bakery", "oven"]), _entry("fair", ["trade", "fair", "abroad"])])
+    hit = retriever.best("a loan for the oven of my bakery")
+    assert hit is not None and hit.entry.id == "loan_a" and hit.confident and hit.alternative is None
