@@ -13,11 +13,20 @@ from typing import Any, Dict, Iterator, List, Optional
 
 import pytest
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActionExecuted, ConversationPaused, FollowupAction, Restarted, SessionStarted, SlotSet
+from rasa_sdk.events import (
+    ActionExecuted,
+    ActiveLoop,
+    ConversationPaused,
+    FollowupAction,
+    Restarted,
+    SessionStarted,
+    SlotSet,
+)
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answering import ActionAnswerQuestion, ActionConfidentialIntro
 from actions.dialogue import ActionHandleFallback, ActionOutOfScope
+from actions.guidance.advice import ActionCancelForm
 from actions.handoff import cases as handoff_cases
 from actions.handoff.actions import ActionFinishHandoff, ActionRestart, ActionSessionStart, handoff_topic
 from actions.handoff.form import ValidateHandoffForm, consent_answer
@@ -386,3 +395,33 @@ def test_office_hours_are_read_from_the_cases_package() -> None:
     hours = OfficeHours.load()
     monday_noon = dt.datetime(2026, 11, 30, 11, 0, tzinfo=dt.timezone.utc)
     assert hours.is_open(monday_noon)
+
+
+# --- guided forms
+
+
+def in_form(text: str, intent: str, form: str, requested: str) -> Tracker:
+    """A tracker inside `form`, which has just asked for `requested`."""
+    latest = user(text, intent)
+    return Tracker(
+        "test-user",
+        {"language": "en", "requested_slot": requested},
+        latest["parse_data"],
+        [latest],
+        False,
+        None,
+        {"name": form},
+        "action_listen",
+    )
+
+
+def test_an_answer_classed_as_stop_is_taken_as_the_answer(kb: KnowledgeBase) -> None:
+    events, responses, _ = run(ActionCancelForm(), in_form("established", "stop", "financing_form", "stage"))
+    assert events == [SlotSet("stage", "established"), FollowupAction("financing_form")]
+    assert responses == []
+
+
+def test_stop_cancels_the_form_and_forgets_its_answers(kb: KnowledgeBase) -> None:
+    events, responses, _ = run(ActionCancelForm(), in_form("stop, forget it", "stop", "financing_form", "stage"))
+    assert ActiveLoop(None) in events and SlotSet("requested_slot", None) in events
+    assert responses == ["utter_form_cancelled"]

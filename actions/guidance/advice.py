@@ -6,7 +6,7 @@ import re
 from typing import Any, Dict, List, Optional, Text, Tuple
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from ..answering import answer_if_specific
@@ -154,7 +154,11 @@ def checklist(kb: KnowledgeBase, answers: Dict[str, str], language: str) -> List
 
 
 class ActionCancelForm(Action):
-    """Stops the active form and forgets its answers; says so when the user asked to stop."""
+    """Stops the active form and forgets its answers; says so when the user asked to stop.
+
+    An answer to the question the form asked is never taken for "stop", whatever the classifier made of it
+    (a bare "established" has been classed as stop): it is filled in and the form goes on.
+    """
 
     def name(self) -> Text:
         """Unique identifier of the action."""
@@ -163,6 +167,12 @@ class ActionCancelForm(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         """Execute the action (see the class docstring); returns the events to apply."""
         form = tracker.active_loop.get("name") if tracker.active_loop else None
+        requested = tracker.get_slot("requested_slot")
+        text = (tracker.latest_message or {}).get("text") or ""
+        if form in GUIDED_FORMS and requested and text and not text.startswith("/"):
+            answer = option_parser().parse(requested, text)
+            if answer:
+                return [SlotSet(requested, answer), FollowupAction(form)]
         slots = HANDOFF_SLOTS if form == "handoff_form" else form_slots(domain, form or "")
         if (tracker.latest_message.get("intent") or {}).get("name") == "stop":
             dispatcher.utter_message(response="utter_form_cancelled")
