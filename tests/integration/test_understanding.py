@@ -60,7 +60,7 @@ def test_a_plain_guidance_request_starts_the_questions(stack, sender):
 def test_asking_for_a_review_of_a_business_plan_is_not_treated_as_a_sensitive_situation(stack, sender):
     replies = stack.say(sender, "could you tell me who can check my business plan before I go to the bank?")
     assert "confidentially with an advisor" not in text_of(replies)  # utter_confidential_intro
-    assert "/ask_human" in payloads(replies) or "advisor" in text_of(replies).lower()
+    assert active_loop(stack, sender) != "handoff_form"
 
 
 def test_a_sensitive_situation_still_reaches_the_advisor_offer(stack, sender):
