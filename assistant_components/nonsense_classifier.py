@@ -11,14 +11,13 @@ FallbackClassifier.
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, Optional, Text
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
+from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
+
+from .rule_classifier import RuleIntentClassifier
 
 _LETTERS = re.compile(r"[^\W\d_]+")
 _LINK = re.compile(r"^\s*(?:https?://|www\.)\S+\s*$", re.IGNORECASE)
@@ -48,36 +47,17 @@ def is_degenerate(text: str) -> bool:
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
-class NonsenseClassifier(GraphComponent):
-    """Sets `intent` (default out_of_scope) with full confidence for messages without words."""
+class NonsenseClassifier(RuleIntentClassifier):
+    """Sets `intent` (default out_of_scope) for messages without words, `degenerate_intent` for degenerate ones."""
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
         """Defaults: the intent for messages without words, and the one for degenerate input."""
         return {"intent": "out_of_scope", "degenerate_intent": "nlu_fallback"}
 
-    def __init__(self, config: Dict[Text, Any]) -> None:
-        self.intent = config["intent"]
-        self.degenerate_intent = config["degenerate_intent"]
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> "NonsenseClassifier":
-        """Create the component (Rasa's graph calls this; nothing to load)."""
-        return cls(config)
-
-    def process(self, messages: List[Message]) -> List[Message]:
-        """Override the intent of nonsense messages; leave the others alone."""
-        for message in messages:
-            text = message.get(TEXT) or ""
-            intent = self.degenerate_intent if is_degenerate(text) else self.intent if is_nonsense(text) else None
-            if intent:
-                ranking = [{INTENT_NAME_KEY: intent, PREDICTED_CONFIDENCE_KEY: 1.0}]
-                message.set(INTENT, ranking[0], add_to_output=True)
-                message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
-        return messages
+    def label(self, message: Message) -> Optional[str]:
+        """The rule's intent for wordless or degenerate text, else None."""
+        text = message.get(TEXT) or ""
+        if is_degenerate(text):
+            return str(self.config["degenerate_intent"])
+        return str(self.config["intent"]) if is_nonsense(text) else None

@@ -9,14 +9,13 @@ knowledge when it can, or asks to rephrase. Runs after DIET and before the Fallb
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, Optional, Text
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
+from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
+
+from .rule_classifier import RuleIntentClassifier
 
 QUESTION_WORDS = {
     "how", "what", "when", "where", "which", "who", "why", "can", "could", "do", "does", "is", "are", "will",
@@ -33,7 +32,7 @@ def is_question(text: str) -> bool:
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
-class QuestionGuard(GraphComponent):
+class QuestionGuard(RuleIntentClassifier):
     """Re-labels questions that were classed as a dialogue act."""
 
     @staticmethod
@@ -41,28 +40,9 @@ class QuestionGuard(GraphComponent):
         """Defaults: the dialogue acts a question cannot be, and the intent it gets instead."""
         return {"acts": ["goodbye", "thank", "affirm", "deny"], "intent": "nlu_fallback"}
 
-    def __init__(self, config: Dict[Text, Any]) -> None:
-        """Keep the configuration."""
-        self.acts = set(config["acts"])
-        self.intent = config["intent"]
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> "QuestionGuard":
-        """Create the component (it has nothing to train)."""
-        return cls(config)
-
-    def process(self, messages: List[Message]) -> List[Message]:
-        """Re-label the questions among the messages; leave the others alone."""
-        for message in messages:
-            intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
-            if intent in self.acts and is_question(message.get(TEXT) or ""):
-                guarded = {INTENT_NAME_KEY: self.intent, PREDICTED_CONFIDENCE_KEY: 1.0}
-                message.set(INTENT, guarded, add_to_output=True)
-                message.set(INTENT_RANKING_KEY, [guarded], add_to_output=True)
-        return messages
+    def label(self, message: Message) -> Optional[str]:
+        """`intent` for a question classed as one of `acts`, else None."""
+        intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
+        if intent in self.config["acts"] and is_question(message.get(TEXT) or ""):
+            return str(self.config["intent"])
+        return None
