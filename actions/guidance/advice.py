@@ -9,7 +9,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from ..answering import answer_if_specific
+from ..answering import answer_if_specific, typed_text
 from ..knowledge.base import KnowledgeBase, knowledge_base
 from ..knowledge.entry import Entry
 from ..replies import GUIDE_OF_TOPIC, language_of, send_checklist, send_guidance
@@ -168,8 +168,8 @@ class ActionCancelForm(Action):
         """Execute the action (see the class docstring); returns the events to apply."""
         form = tracker.active_loop.get("name") if tracker.active_loop else None
         requested = tracker.get_slot("requested_slot")
-        text = (tracker.latest_message or {}).get("text") or ""
-        if form in GUIDED_FORMS and requested and text and not text.startswith("/"):
+        text = typed_text(tracker)
+        if form in GUIDED_FORMS and requested and text:
             answer = option_parser().parse(requested, text)
             if answer:
                 return [SlotSet(requested, answer), FollowupAction(form)]
