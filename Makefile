@@ -17,7 +17,7 @@ TRAIN_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/nul
 SPACY_MODEL  := spacy_pipeline/meta.json
 MODEL_STAMP  := models/.trained
 
-.PHONY: help install spacy train run shell validate lint test eval eval-blind calibration advisor clean
+.PHONY: help install spacy train run shell validate lint test eval eval-blind calibration advisor review-export clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 12
@@ -68,6 +68,10 @@ calibration: install ## how often retrieval is confidently wrong, on the own ret
 
 advisor: install ## create an advisor account: make advisor USERNAME=ann ROLE=admin
 	$(PY) -m advisor_desk.manage create-advisor --username "$(USERNAME)" --role "$(or $(ROLE),advisor)"
+
+review-export: install ## staff review file of user messages: make review-export SINCE=2026-11-01 [UNTIL= OUT=]
+	@test -n "$(SINCE)" || { echo "usage: make review-export SINCE=YYYY-MM-DD [UNTIL=YYYY-MM-DD] [OUT=reports/review/name]"; exit 2; }
+	$(PY) -m staff_review export --since "$(SINCE)" $(if $(UNTIL),--until "$(UNTIL)") $(if $(OUT),--out "$(OUT)")
 
 clean: ## remove models, results and local databases (keeps .venv)
 	rm -rf models results spacy_pipeline .rasa
