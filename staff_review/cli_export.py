@@ -36,9 +36,7 @@ def add_parser(subparsers: Any) -> None:
     parser.add_argument("--outcome", choices=OUTCOMES, help="only turns that ended so")
     parser.add_argument("--max-confidence", type=float, help="only messages understood with at most this confidence")
     parser.add_argument("--min-confidence", type=float, help="only messages understood with at least this confidence")
-    parser.add_argument(
-        "--out", type=Path, help="file name without extension (default reports/review/review-<today>)"
-    )
+    parser.add_argument("--out", type=Path, help="file name without extension (default reports/review/review-<today>)")
     parser.set_defaults(handler=run)
 
 

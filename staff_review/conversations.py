@@ -243,4 +243,3 @@ def load_turns(
             if (start is None or turn.timestamp >= start) and (end is None or turn.timestamp < end):
                 turns.append(turn)
     return turns
-

@@ -119,8 +119,10 @@ def _badness(turn: Turn) -> float:
 def _item(group: _Group) -> InboxItem:
     turns = [turn for turn, _ in group.members]
     texts = Counter(text for _, text in group.members)
-    latest_text = {text: max(t.timestamp for t, x in group.members if x == text) for text in texts}
-    representative = max(texts, key=lambda text: (texts[text], latest_text[text]))
+    forms = Counter(normalise(text) for _, text in group.members)
+    latest = {text: max(t.timestamp for t, x in group.members if x == text) for text in texts}
+    # the wording most people used: the most frequent normal form, then its most frequent (latest) spelling
+    representative = max(texts, key=lambda text: (forms[normalise(text)], texts[text], latest[text]))
     count = len(turns)
     confidence = sum(t.confidence for t in turns) / count
     badness = sum(_badness(t) for t in turns) / count
