@@ -39,6 +39,8 @@ FALLBACK_RESPONSES = frozenset({"utter_please_rephrase", "utter_default"})
 # answers the assistant itself frames as unsure: the nearest entry, a second guess, the general overview
 HEDGED_RESPONSES = frozenset({"utter_answer_closest", "utter_answer_alternative", "utter_answer_not_specific"})
 HANDOFF_FORM = "handoff_form"
+# handoff questions whose answers are personal (a name, an e-mail address or phone number, the case itself)
+PERSONAL_QUESTIONS = frozenset({"contact_name", "contact", "case_summary"})
 NEGATIVE_FEEDBACK_INTENT = "feedback_not_helpful"
 # slots that say which topic a turn was about: the topic of the entry answered, the guided advice started
 TOPIC_SLOTS: Dict[str, Dict[str, str]] = {
@@ -53,8 +55,8 @@ class Turn:
 
     `confidence` is the classifier's confidence in its best real intent: for `nlu_fallback` (whose own score
     is only the fallback threshold) it is the top score of the other intents, i.e. how unsure the model was.
-    `form` is the form that was asking a question when the user wrote (answers to the handoff questions are
-    names and contact details, never review material); `paused` means an advisor had taken the conversation
+    `form` and `requested_slot` are the form and question the user was answering, if any (see
+    `personal_answer`); `paused` means an advisor had taken the conversation
     over (the user was talking to a person). `topics` are the knowledge topics the assistant answered from or
     guided on in this turn (the `last_topic` slot its answers set, the `guide` slot of guided advice).
     """
@@ -71,8 +73,17 @@ class Turn:
     responses: List[str] = field(default_factory=list)
     actions: List[str] = field(default_factory=list)
     form: Optional[str] = None
+    requested_slot: Optional[str] = None
     paused: bool = False
     topics: List[str] = field(default_factory=list)
+
+
+def personal_answer(form: Optional[str], requested_slot: Optional[str]) -> bool:
+    """Whether a message answered a handoff question that asks for personal data (name, contact, summary).
+
+    Such answers are never review material and never shown: no redactor recognises every name or story.
+    """
+    return form == HANDOFF_FORM and requested_slot in PERSONAL_QUESTIONS
 
 
 def _epoch(moment: Optional[datetime]) -> Optional[float]:
@@ -128,7 +139,9 @@ def split_turns(sender_id: str, events: Iterable[Dict[str, Any]]) -> List[Turn]:
     `feedback_not_helpful`.
     """
     turns: List[Turn] = []
-    language, form, paused = DEFAULT_LANGUAGE, None, False
+    language, paused = DEFAULT_LANGUAGE, False
+    form: Optional[str] = None
+    requested: Optional[str] = None
     current: Optional[Turn] = None
     for event in events:
         kind = event.get("event")
@@ -150,10 +163,13 @@ def split_turns(sender_id: str, events: Iterable[Dict[str, Any]]) -> List[Turn]:
                 outcomes=frozenset(),
                 bot_replies=[],
                 form=form,
+                requested_slot=requested,
                 paused=paused,
             )
         elif kind == "slot" and event.get("name") == "language" and event.get("value"):
             language = str(event["value"])
+        elif kind == "slot" and event.get("name") == "requested_slot":
+            requested = event.get("value")
         elif kind == "active_loop":
             form = event.get("name")
         elif kind in ("pause", "resume"):

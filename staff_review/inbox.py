@@ -2,8 +2,9 @@
 
 Every text is redacted before it is compared, grouped or shown; a text the redactor withholds (it still looks
 personal) is counted and never shown. Left out on purpose: button clicks (`/intent` payloads say nothing about
-how people write), answers to the handoff questions (names and contact details), and messages written while
-an advisor had taken the conversation over (the user was talking to a person).
+how people write), answers to the handoff questions that ask for a name, contact details or the case itself
+(no redactor recognises every name), and messages written while an advisor had taken the conversation over
+(the user was talking to a person).
 
 Near-duplicates: texts are normalised (case, accents, punctuation, digits, whitespace); equal normal forms
 are one group, and groups of the same language whose word sets overlap with a Jaccard index of at least 0.8
@@ -30,7 +31,7 @@ from sqlalchemy.engine import Engine
 
 from actions.text import fold
 
-from .conversations import HANDOFF_FORM, Turn, load_events
+from .conversations import Turn, load_events, personal_answer
 from .redact import redact
 
 JACCARD_MERGE = 0.8
@@ -102,7 +103,12 @@ def jaccard(a: FrozenSet[str], b: FrozenSet[str]) -> float:
 def reviewable(turn: Turn) -> bool:
     """Whether a turn is a message worth reviewing at all (see the module docstring)."""
     text = turn.text.strip()
-    return bool(text) and not text.startswith("/") and turn.form != HANDOFF_FORM and not turn.paused
+    return (
+        bool(text)
+        and not text.startswith("/")
+        and not personal_answer(turn.form, turn.requested_slot)
+        and not turn.paused
+    )
 
 
 @dataclass
@@ -199,16 +205,19 @@ def conversation_context(engine: Engine, sender_id: str) -> List[Dict[str, Any]]
     """
     transcript: List[Dict[str, Any]] = []
     form: Optional[str] = None
+    requested: Optional[str] = None
     paused = False
     for event in load_events(engine, sender_id):
         kind = event.get("event")
-        if kind == "active_loop":
+        if kind == "slot" and event.get("name") == "requested_slot":
+            requested = event.get("value")
+        elif kind == "active_loop":
             form = event.get("name")
         elif kind in ("pause", "resume"):
             paused = kind == "pause"
         elif kind == "user":
             intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
-            text, hidden = _shown(event.get("text") or "", form == HANDOFF_FORM, paused)
+            text, hidden = _shown(event.get("text") or "", personal_answer(form, requested), paused)
             transcript.append(
                 {"who": "user", "text": text, "intent": intent, "timestamp": event.get("timestamp"), "withheld": hidden}
             )

@@ -24,13 +24,15 @@ from sqlalchemy.engine import Engine
 
 from actions.paths import ROOT
 
-from .conversations import HANDOFF_FORM, load_events
+from .conversations import load_events, personal_answer
 from .redact import redact
 
 TEST_STORIES = ROOT / "tests" / "test_stories.yml"
 SKIPPED_ACTIONS = frozenset({"action_listen", "action_session_start", "action_extract_slots"})
-# what the user typed into the handoff questions; never copied into a story
-PERSONAL_SLOTS = frozenset({"contact_name", "contact", "case_summary", "case_id"})
+# slots that hold what the user typed into the handoff questions; never copied into a story
+PERSONAL_SLOTS = frozenset(
+    {"contact_name", "contact", "case_summary", "case_id", "handoff_consent", "contact_language"}
+)
 
 
 class _StoryDumper(yaml.SafeDumper):
@@ -79,6 +81,7 @@ def story_steps(events: List[Dict[str, Any]]) -> Tuple[List[Dict[str, Any]], Lis
     warnings: List[str] = []
     slots: Dict[str, Any] = {}
     form: Optional[str] = None
+    requested: Optional[str] = None
     for event in events:
         kind = event.get("event")
         if kind == "pause":
@@ -89,7 +92,7 @@ def story_steps(events: List[Dict[str, Any]]) -> Tuple[List[Dict[str, Any]], Lis
             intent = (parse_data.get("intent") or {}).get("name") or ""
             text = event.get("text") or ""
             entities = parse_data.get("entities") or []
-            if text.startswith("/") or form == HANDOFF_FORM or not text:
+            if text.startswith("/") or personal_answer(form, requested) or not text:
                 step: Dict[str, Any] = {"intent": intent}
                 if entities and text.startswith("/"):
                     step["entities"] = _payload_entities(entities)
@@ -103,6 +106,11 @@ def story_steps(events: List[Dict[str, Any]]) -> Tuple[List[Dict[str, Any]], Lis
             steps.append({"action": event["name"]})
         elif kind == "slot":
             name, value = str(event.get("name")), event.get("value")
+            if name == "requested_slot":
+                requested = value
+            if isinstance(value, str):  # slots filled from the text the user typed
+                redaction = redact(value)
+                value = None if redaction.withheld else redaction.text
             if name in PERSONAL_SLOTS or slots.get(name) == value:
                 continue
             slots[name] = value
