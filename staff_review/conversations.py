@@ -2,7 +2,7 @@
 
 Rasa writes one row per event to the table `events` (sender_id, type_name, timestamp, intent_name,
 action_name, data); `data` is the event as JSON, as Rasa serialises it. The shapes relied on here, seen in
-real rows written by the running servers (tests/integration/test_staff_inbox.py checks them):
+real rows written by the running servers (tests/integration/test_staff_review.py checks them):
 
 - user message: `{"event": "user", "text", "parse_data": {"intent": {"name", "confidence"}, "entities",
   "intent_ranking"}, "metadata", "input_channel"}`;
