@@ -6,7 +6,7 @@ import uuid
 from typing import Any, Iterator
 
 import pytest
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
@@ -106,13 +106,12 @@ def test_an_old_database_is_upgraded_at_start_and_keeps_its_rows(old_engine: Eng
     assert sam["role"] == "staff" and sam["id"] > ann["id"]
     assert accounts.advisor_for_token(old_engine, token)["username"] == "ann"
     assert case_store.get_case(old_engine, case["id"])["advisor_id"] == ann["id"]
-    with pytest.raises(IntegrityError):  # still a check: an unknown role is refused by the database
-        with old_engine.begin() as conn:
-            conn.execute(text("UPDATE advisors SET role = 'owner' WHERE username = 'sam'"))
-    with pytest.raises(IntegrityError):  # foreign keys to advisors still hold
-        with old_engine.begin() as conn:
-            conn.execute(text("UPDATE cases SET advisor_id = 9999 WHERE id = :id"), {"id": case["id"]})
-    assert {"username"} <= {c["name"] for c in inspect(old_engine).get_columns("advisors")}
+    # still a check: an unknown role is refused by the database
+    with pytest.raises(IntegrityError), old_engine.begin() as conn:
+        conn.execute(text("UPDATE advisors SET role = 'owner' WHERE username = 'sam'"))
+    # foreign keys to advisors still hold
+    with pytest.raises(IntegrityError), old_engine.begin() as conn:
+        conn.execute(text("UPDATE cases SET advisor_id = 9999 WHERE id = :id"), {"id": case["id"]})
 
 
 def test_make_advisor_creates_a_staff_account(

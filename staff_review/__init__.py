@@ -1,0 +1,1 @@
+"""Staff tools: read the conversations, review them, retrain the assistant (one module per job)."""
