@@ -14,8 +14,8 @@
   function fillChoices(choices) {
     state.choices = choices;
     const filters = $("filters");
-    filters.intent.append(...choices.intents.map((name) => option(name)));
-    filters.outcome.append(...choices.outcomes.map((name) => option(name, name.replace("_", " "))));
+    filters.elements.intent.append(...choices.intents.map((name) => option(name)));
+    filters.elements.outcome.append(...choices.outcomes.map((name) => option(name, name.replace("_", " "))));
     $("correct-intent").replaceChildren(
       ...choices.intents.map((name) => option(name)),
       ...choices.special.map((s) => option(s.value, s.label)));
@@ -110,8 +110,8 @@
     ].filter(Boolean).join(" · ");
     const form = $("decision-form");
     pick(item.decision ? item.decision.correct_intent : (item.predicted_intent || state.choices.intents[0]));
-    form.knowledge_entry.value = item.decision && item.decision.knowledge_entry ? item.decision.knowledge_entry : "";
-    form.note.value = item.decision ? item.decision.note : "";
+    form.elements.knowledge_entry.value = item.decision && item.decision.knowledge_entry ? item.decision.knowledge_entry : "";
+    form.elements.note.value = item.decision ? item.decision.note : "";
     showQuick(item);
     $("context").replaceChildren();
     const example = item.examples[0];
@@ -123,12 +123,12 @@
     const item = state.items[state.index];
     if (!item) return;
     const form = $("decision-form");
-    const chosen = correctIntent || form.correct_intent.value;
+    const chosen = correctIntent || form.elements.correct_intent.value;
     const body = {
       key: item.key, text: item.text, language: item.language, predicted_intent: item.predicted_intent,
       confidence: item.confidence, count: item.count, outcomes: item.outcomes,
-      correct_intent: chosen, knowledge_entry: chosen === "knowledge" ? form.knowledge_entry.value : null,
-      note: form.note.value,
+      correct_intent: chosen, knowledge_entry: chosen === "knowledge" ? form.elements.knowledge_entry.value : null,
+      note: form.elements.note.value,
     };
     const result = await api("POST", "/api/staff/decisions", body);
     item.decision = result.decision;
@@ -158,7 +158,7 @@
 
   document.addEventListener("DOMContentLoaded", () => {
     const filters = $("filters");
-    filters.since.value = new Date(Date.now() - 30 * 86400000).toISOString().slice(0, 10);
+    filters.elements.since.value = new Date(Date.now() - 30 * 86400000).toISOString().slice(0, 10);
     filters.addEventListener("submit", (event) => {
       event.preventDefault();
       report(loadInbox());

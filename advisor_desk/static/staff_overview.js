@@ -11,7 +11,7 @@
 
   async function show(form) {
     const query = new URLSearchParams();
-    for (const name of ["since", "until"]) if (form[name].value) query.set(name, form[name].value);
+    for (const name of ["since", "until"]) if (form.elements[name].value) query.set(name, form.elements[name].value);
     const data = await api("GET", `/api/staff/overview?${query}`);
     document.getElementById("overview-empty").hidden = data.days.length > 0;
     Charts.line(document.getElementById("chart-per-day"), {
@@ -29,7 +29,7 @@
 
   document.addEventListener("DOMContentLoaded", () => {
     const form = document.getElementById("period");
-    form.since.value = isoDay(new Date(Date.now() - 30 * 86400000));
+    form.elements.since.value = isoDay(new Date(Date.now() - 30 * 86400000));
     form.addEventListener("submit", (event) => {
       event.preventDefault();
       show(form).then(() => showError(""), (err) => showError(err.message));
