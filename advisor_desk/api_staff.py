@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, time, timedelta, timezone
 from pathlib import Path
-from typing import Any, Dict, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 from aiohttp import web
 
@@ -113,6 +113,7 @@ def _item_json(item: Any, decision: Optional[Dict[str, Any]]) -> Dict[str, Any]:
         "last_seen": item.last_seen,
         "examples": list(item.examples)[:20],
         "entities": list(getattr(item, "entities", []) or []),
+        "variants": list(getattr(item, "variants", []) or []),  # other wordings grouped into this item
         "decision": decision,
     }
 
@@ -250,9 +251,13 @@ async def withdraw_decision(request: web.Request) -> web.Response:
     return web.json_response({"deleted": True})
 
 
-def _run_view(run: Dict[str, Any]) -> Dict[str, Any]:
-    """A run for the page: its log's tail, but not the server's file paths."""
-    return {**_without_paths(run), "log": log_tail(Path(run["log_file"]))}
+def _run_view(run: Dict[str, Any], reports: List[Dict[str, Any]]) -> Dict[str, Any]:
+    """A run for the page: its log's tail and the report it wrote (its last `report: <path>` line), no paths."""
+    log = log_tail(Path(run["log_file"]))
+    written = [line.split(":", 1)[1].strip() for line in log.splitlines() if line.startswith("report: ")]
+    names = {report["name"] for report in reports}
+    report = Path(written[-1]).parent.name if written else None
+    return {**_without_paths(run), "log": log, "report": report if report in names else None}
 
 
 def _without_paths(run: Dict[str, Any]) -> Dict[str, Any]:
@@ -261,12 +266,13 @@ def _without_paths(run: Dict[str, Any]) -> Dict[str, Any]:
 
 def _retrain_status(request: web.Request) -> Dict[str, Any]:
     runs = review_store.latest_runs(engine(request), 10)
+    reports = retrain_reports.list_reports(request.app[REPORTS_DIR])
     return {
         "running": any(run["status"] == "running" for run in runs),
-        "latest": _run_view(runs[0]) if runs else None,
+        "latest": _run_view(runs[0], reports) if runs else None,
         "runs": [_without_paths(run) for run in runs],
         "counts": review_store.counts(engine(request)),
-        "reports": retrain_reports.list_reports(request.app[REPORTS_DIR]),
+        "reports": reports,
     }
 
 

@@ -41,7 +41,9 @@
     ]);
     $("pending-count").textContent = String(status.counts.pending);
     $("start-retrain").disabled = status.running || status.counts.pending === 0;
-    $("run-status").textContent = describeRun(status.latest);
+    const latest = status.latest;
+    $("run-status").replaceChildren(describeRun(latest), ...(latest && latest.report
+      ? [" ", el("a", { href: `/staff/reports/${encodeURIComponent(latest.report)}` }, "Open its report")] : []));
     const log = status.latest ? status.latest.log : "";
     $("run-log").hidden = !log;
     $("run-log").textContent = log;

@@ -49,7 +49,7 @@ def main(review_file: str) -> int:
     ]
     (folder / "report.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     (folder / "f1.png").write_bytes(PNG)
-    print(f"report written to {folder.name}", flush=True)
+    print(f"report: {folder / 'report.md'}", flush=True)  # the last line, as the real pipeline prints it
     return 0
 
 

@@ -348,7 +348,7 @@ def test_retrain_runs_the_pipeline_on_a_review_file_and_shows_its_report(staff: 
     assert {d["correct_intent"] for d in merged} == {"knowledge", "ask_human"}
 
     [report] = status["reports"]
-    assert report["has_chart"]
+    assert report["has_chart"] and latest["report"] == report["name"]
     page = staff.call("sam", "GET", f"/staff/reports/{report['name']}")
     assert page.status_code == 200
     assert "<td>enterprise_counter</td>" in page.text and "mail me at [EMAIL]</td>" in page.text
