@@ -23,6 +23,7 @@ from . import retrain_reports, review_choices, review_store
 from .api_errors import ApiError
 from .auth import require_staff
 from .jsonio import MAX_TEXT_LENGTH, read_json_object, required_string
+from .overview_charts import chart_data
 from .retrain_runner import log_tail
 from .web_context import REPORTS_DIR, RETRAIN, engine, run_db, tracker_engine
 
@@ -124,7 +125,7 @@ async def get_overview(request: web.Request) -> web.Response:
     require_staff(request)
     since, until = _period(request)
     figures = await run_db(overview, tracker_engine(request), since, until)
-    return web.json_response(figures)
+    return web.json_response(chart_data(figures))
 
 
 @routes.get("/api/staff/inbox")

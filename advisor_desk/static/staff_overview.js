@@ -14,6 +14,9 @@
     for (const name of ["since", "until"]) if (form.elements[name].value) query.set(name, form.elements[name].value);
     const data = await api("GET", `/api/staff/overview?${query}`);
     document.getElementById("overview-empty").hidden = data.days.length > 0;
+    const totals = data.totals;
+    document.getElementById("totals").textContent = totals
+      ? `${totals.conversations} conversations, ${totals.messages} messages in this period.` : "";
     Charts.line(document.getElementById("chart-per-day"), {
       labels: data.days, series: [{ name: "conversations", values: data.conversations_per_day }],
     });
