@@ -66,7 +66,7 @@ eval-blind: train ## score the frozen blind set (tests/blind) with the understan
 calibration: install ## how often retrieval is confidently wrong, on the own retrieval questions
 	$(PY) -m actions.knowledge.calibration
 
-advisor: install ## create an advisor account: make advisor USERNAME=ann ROLE=admin
+advisor: install ## create an account: make advisor USERNAME=ann ROLE=advisor|staff|admin
 	$(PY) -m advisor_desk.manage create-advisor --username "$(USERNAME)" --role "$(or $(ROLE),advisor)"
 
 review-export: install ## staff review file of user messages: make review-export SINCE=2026-11-01 [UNTIL= OUT=]

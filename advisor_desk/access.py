@@ -15,6 +15,11 @@ def is_admin(advisor: Advisor) -> bool:
     return advisor["role"] == "admin"
 
 
+def is_staff(advisor: Advisor) -> bool:
+    """Whether the advisor may review conversations and retrain the assistant (staff, and admins)."""
+    return advisor["role"] in ("staff", "admin")
+
+
 def is_assignee(advisor: Advisor, case: CaseDict) -> bool:
     """Holds the case right now: only this advisor speaks to the entrepreneur."""
     return case["status"] == "claimed" and case["advisor_id"] == advisor["id"]

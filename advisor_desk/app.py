@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
+from typing import Dict, Optional
 
 from aiohttp import web
 from sqlalchemy.engine import Engine
 
-from . import api_admin, api_auth, api_cases, pages
+from cases.database import ROOT
+from staff_review.tracker_db import tracker_engine_from_env
+
+from . import api_admin, api_auth, api_cases, api_staff, pages, review_store, staff_pages
 from .api_errors import error_middleware
 from .auth import auth_middleware
 from .db import engine_from_env, init_db
 from .rasa_client import RasaClient
-from .web_context import ENGINE, RASA
+from .retrain_runner import RetrainRunner
+from .web_context import ENGINE, RASA, REPORTS_DIR, RETRAIN, TRACKER_ENGINE
 
 STATIC_DIR = Path(__file__).with_name("static")
+REPORTS = ROOT / "reports" / "retrain"
 
 SECURITY_HEADERS = {
     # Only our own scripts and styles: an entrepreneur's message can never run as code here.
@@ -40,24 +45,53 @@ async def _add_security_headers(request: web.Request, response: web.StreamRespon
         response.headers["Cache-Control"] = "no-store"
 
 
-def create_app(engine: Optional[Engine] = None, rasa: Optional[RasaClient] = None) -> web.Application:
-    """Build the desk. Pass `engine` / `rasa` to use your own (tests do); else both come from env."""
+def _rasa_env(client: RasaClient) -> Dict[str, str]:
+    """Where the retrain pipeline finds the running Rasa server to activate a better model."""
+    env = {"RASA_URL": str(client.base_url)}
+    if client.token:
+        env["RASA_TOKEN"] = client.token
+    return env
+
+
+def create_app(
+    engine: Optional[Engine] = None,
+    rasa: Optional[RasaClient] = None,
+    *,
+    tracker_engine: Optional[Engine] = None,
+    retrain: Optional[RetrainRunner] = None,
+    reports_dir: Optional[Path] = None,
+) -> web.Application:
+    """Build the desk. Pass engines, Rasa client, retrain runner or reports folder to use your own (tests do).
+
+    Unset, they come from the environment: CASES_DB_URL, RASA_URL/RASA_TOKEN, TRACKER_DB_URL (else the
+    tracker store in VAR_DIR), `python -m staff_review retrain`, and `reports/retrain`.
+    """
     owns_engine = engine is None
     owns_rasa = rasa is None
+    owns_tracker = tracker_engine is None
     db = engine if engine is not None else engine_from_env()
     client = rasa if rasa is not None else RasaClient.from_env()
+    tracker = tracker_engine if tracker_engine is not None else tracker_engine_from_env()
+    runner = retrain if retrain is not None else RetrainRunner(env=_rasa_env(client))
     init_db(db)
+    review_store.interrupt_running(db)  # a run the previous desk process started has no one watching it
 
     app = web.Application(middlewares=[error_middleware, auth_middleware])
     app[ENGINE] = db
     app[RASA] = client
+    app[TRACKER_ENGINE] = tracker
+    app[RETRAIN] = runner
+    app[REPORTS_DIR] = reports_dir if reports_dir is not None else REPORTS
     app.router.add_get("/health", health)
-    for module in (api_auth, api_cases, api_admin, pages):
+    for module in (api_auth, api_cases, api_admin, api_staff, pages, staff_pages):
         app.router.add_routes(module.routes)
     app.router.add_static("/static/", STATIC_DIR)
     app.on_response_prepare.append(_add_security_headers)  # type: ignore[arg-type]  # aiosignal 1.4 vs aiohttp 3.9 hints
 
     async def _close(_app: web.Application) -> None:
+        await runner.stop(db)
+        if owns_tracker:
+            tracker.dispose()
         if owns_rasa:
             await client.close()
         if owns_engine:

@@ -9,6 +9,7 @@ from typing import Any, Dict, Optional
 from aiohttp import web
 
 from . import accounts
+from .access import is_staff
 from .api_errors import ApiError, Handler, error_response, is_api_path
 from .web_context import ADVISOR, current_advisor, engine, run_db
 
@@ -47,6 +48,14 @@ def require_admin(request: web.Request) -> Dict[str, Any]:
     advisor = current_advisor(request)
     if advisor["role"] != "admin":
         raise ApiError(403, "Only an admin may do this.")
+    return advisor
+
+
+def require_staff(request: web.Request) -> Dict[str, Any]:
+    """The current advisor, if staff or admin; raises a 403 API error otherwise."""
+    advisor = current_advisor(request)
+    if not is_staff(advisor):
+        raise ApiError(403, "Only staff may review conversations and retrain the assistant.")
     return advisor
 
 

@@ -16,6 +16,6 @@ def engine_from_env() -> Engine:
 
 
 def init_db(engine: Engine) -> None:
-    """Create the case tables and the desk's session table when missing (idempotent)."""
+    """Create the case tables and the desk's own tables when missing (idempotent)."""
     init_case_tables(engine)
-    models.Base.metadata.create_all(engine, tables=[models.DeskSession.__table__])
+    models.Base.metadata.create_all(engine, tables=[model.__table__ for model in models.DESK_TABLES])

@@ -80,7 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m advisor_desk.manage")
     commands = parser.add_subparsers(dest="command", required=True)
 
-    create = commands.add_parser("create-advisor", help="create an advisor or admin account")
+    create = commands.add_parser("create-advisor", help="create an advisor, staff or admin account")
     create.add_argument("--username", required=True)
     create.add_argument("--role", choices=ROLES, default="advisor")
     create.add_argument("--display-name", dest="display_name")

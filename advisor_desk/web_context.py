@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, Dict, ParamSpec, TypeVar
 
 from aiohttp import web
 from sqlalchemy.engine import Engine
 
 from .rasa_client import RasaClient
+from .retrain_runner import RetrainRunner
 
 ENGINE = web.AppKey("engine", Engine)
 RASA = web.AppKey("rasa", RasaClient)
+TRACKER_ENGINE = web.AppKey("tracker_engine", Engine)  # Rasa's tracker store, read by the staff pages
+RETRAIN = web.AppKey("retrain", RetrainRunner)
+REPORTS_DIR = web.AppKey("reports_dir", Path)
 ADVISOR = "advisor"  # request key, set by the auth middleware
 
 P = ParamSpec("P")
@@ -27,6 +32,11 @@ def engine(request: web.Request) -> Engine:
 def rasa(request: web.Request) -> RasaClient:
     """The Rasa client of the app handling `request`."""
     return request.app[RASA]
+
+
+def tracker_engine(request: web.Request) -> Engine:
+    """Rasa's tracker store (the conversations staff review)."""
+    return request.app[TRACKER_ENGINE]
 
 
 def current_advisor(request: web.Request) -> Dict[str, Any]:

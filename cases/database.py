@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 
+from . import migrations
 from .models import CASE_TABLES, Base
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -91,5 +92,6 @@ def cases_engine_from_env() -> Engine:
 
 
 def init_db(engine: Engine) -> None:
-    """Create the case tables and their indexes when missing (idempotent, safe at every start)."""
+    """Create the case tables and their indexes when missing, and upgrade older ones (idempotent, every start)."""
     Base.metadata.create_all(engine, tables=[model.__table__ for model in CASE_TABLES])
+    migrations.upgrade(engine)

@@ -29,7 +29,9 @@ OPEN_STATUSES = ("waiting", "claimed", "callback")
 CLAIMABLE_STATUSES = ("waiting", "callback")
 STATUSES = (*OPEN_STATUSES, "resolved")
 LANGUAGES = ("en", "nl")
-ROLES = ("advisor", "admin")
+# Ordered by what they may do: staff review conversations and retrain the assistant on top of advisor work,
+# admins may do everything. Databases created before "staff" existed are widened by `cases.migrations`.
+ROLES = ("advisor", "staff", "admin")
 
 
 # Spelled out rather than datetime.UTC, which needs Python 3.11 (Rasa 3.6 runs on 3.10).
@@ -41,7 +43,8 @@ def utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
-def _in(column: str, values: Tuple[str, ...]) -> str:
+def in_check(column: str, values: Tuple[str, ...]) -> str:
+    """SQL text of a CHECK that `column` holds one of `values` (also used to detect an outdated one)."""
     quoted = ", ".join(f"'{v}'" for v in values)
     return f"{column} IN ({quoted})"
 
@@ -49,7 +52,7 @@ def _in(column: str, values: Tuple[str, ...]) -> str:
 class Advisor(Base):
     """An advisor account; password hashes are managed by the desk (advisor_desk/accounts.py)."""
     __tablename__ = "advisors"
-    __table_args__ = (CheckConstraint(_in("role", ROLES), name="ck_advisors_role"),)
+    __table_args__ = (CheckConstraint(in_check("role", ROLES), name="ck_advisors_role"),)
 
     id = Column(Integer, primary_key=True)
     username = Column(String(80), nullable=False, unique=True)
@@ -80,8 +83,8 @@ class Case(Base):
     callback_due = Column(Text, nullable=True)
 
     __table_args__ = (
-        CheckConstraint(_in("status", STATUSES), name="ck_cases_status"),
-        CheckConstraint(_in("language", LANGUAGES), name="ck_cases_language"),
+        CheckConstraint(in_check("status", STATUSES), name="ck_cases_status"),
+        CheckConstraint(in_check("language", LANGUAGES), name="ck_cases_language"),
         # At most one open case per conversation, enforced by the database so that two
         # concurrent hand-offs of the same chat cannot both insert.
         Index(
