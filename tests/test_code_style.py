@@ -9,7 +9,9 @@ from typing import Iterator, List
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("actions", "cases", "advisor_desk", "assistant_components", "rasa_sdk_plugins", "scripts", "tests")
+PACKAGES = (
+    "actions", "cases", "advisor_desk", "assistant_components", "rasa_sdk_plugins", "scripts", "staff_review", "tests"
+)
 BUILTIN_GENERICS = {"list", "dict", "tuple", "set", "frozenset", "type"}
 SOURCES = sorted(p for package in PACKAGES for p in (ROOT / package).rglob("*.py"))
 
