@@ -17,7 +17,7 @@ TRAIN_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/nul
 SPACY_MODEL  := spacy_pipeline/meta.json
 MODEL_STAMP  := models/.trained
 
-.PHONY: help install spacy train run shell validate lint test eval eval-blind calibration advisor clean
+.PHONY: help install spacy train run shell validate lint test eval eval-blind calibration advisor purge erase clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 12
@@ -68,6 +68,13 @@ calibration: install ## how often retrieval is confidently wrong, on the own ret
 
 advisor: install ## create an advisor account: make advisor USERNAME=ann ROLE=admin
 	$(PY) -m advisor_desk.manage create-advisor --username "$(USERNAME)" --role "$(or $(ROLE),advisor)"
+
+purge: install ## delete conversations, cases, notes, audit entries older than RETENTION_DAYS (365); for a scheduler
+	$(PY) -m staff_review purge $(if $(DAYS),--days $(DAYS))
+
+erase: install ## delete one conversation and its case on request: make erase ID=<conversation id>
+	@test -n "$(ID)" || { echo "usage: make erase ID=<conversation id>" >&2; exit 2; }
+	$(PY) -m staff_review erase "$(ID)" --yes
 
 clean: ## remove models, results and local databases (keeps .venv)
 	rm -rf models results spacy_pipeline .rasa
