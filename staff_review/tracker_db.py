@@ -53,7 +53,8 @@ def tracker_store_section(url: str) -> Dict[str, Any]:
     """The `tracker_store` section of Rasa's endpoints file for a SQLAlchemy URL.
 
     Rasa 3.6's SQLTrackerStore takes the parts of the URL separately (dialect, host, port, db, username,
-    password, query). The password is left as `${TRACKER_DB_PASSWORD}`; see `password_environment`.
+    password, query); in the endpoints file the host is called `url` (Rasa passes the endpoint's `url` on as
+    `host`). The password is left as `${TRACKER_DB_PASSWORD}`; see `password_environment`.
 
     Args:
         url: A SQLAlchemy URL, e.g. `postgresql://postgres@127.0.0.1:5432/test` or `sqlite:////tmp/t.db`.
@@ -65,7 +66,7 @@ def tracker_store_section(url: str) -> Dict[str, Any]:
     section: Dict[str, Any] = {"type": "SQL", "dialect": parsed.drivername, "db": parsed.database}
     if parsed.get_backend_name() == "sqlite":
         return section
-    for key, value in (("host", parsed.host), ("port", parsed.port), ("username", parsed.username)):
+    for key, value in (("url", parsed.host), ("port", parsed.port), ("username", parsed.username)):
         if value is not None:
             section[key] = value
     if parsed.password or os.environ.get(PASSWORD_VARIABLE):

@@ -89,9 +89,9 @@ def test_run_stack_keeps_conversations_where_tracker_db_url_says(
     monkeypatch.setenv("TRACKER_DB_PASSWORD", rasa["env"]["TRACKER_DB_PASSWORD"])
     store = AvailableEndpoints.read_endpoints(written).tracker_store
     assert store.type == "SQL"
+    assert store.url == "db.example"  # Rasa hands the endpoint's url to SQLTrackerStore as its host
     assert store.kwargs == {
         "dialect": "postgresql",
-        "host": "db.example",
         "port": 5433,
         "db": "conversations",
         "username": "bob",

@@ -45,6 +45,8 @@ class Stores:
     def __init__(self, tracker_url: str, cases_url: str) -> None:
         self.tracker_url, self.cases_url = tracker_url, cases_url
         section = {k: v for k, v in tracker_store_section(tracker_url).items() if k != "type"}
+        if "url" in section:  # what Rasa does with an endpoints file: its url is the host
+            section["host"] = section.pop("url")
         self.rasa = SQLTrackerStore(Domain.empty(), **section)
         self.tracker: Engine = make_engine(tracker_url)
         self.cases: Engine = make_engine(cases_url)
