@@ -206,6 +206,7 @@ _WORD = r"[^\W\d_][\w'’-]*"
 _HOUSE_NUMBER = r"(?:(?:nr\.?|nummer|no\.?)\s*)?(?P<num>\d{1,4})(?:[a-zA-Z](?![\w]))?"
 _BOX = r"(?:\s*(?:bus|box|b|/)\s*\d{1,4}[a-zA-Z]?(?![\w]))?"
 _DUTCH = re.compile(rf"(?<![\w-])(?P<street>{_WORD})\s+{_HOUSE_NUMBER}(?![\w]|[.,]\d){_BOX}")
+MIN_STEM = 3
 _NEXT_WORD = re.compile(r"\s*([^\W\d_]+|%|€|m²)")
 _LAST_WORD = re.compile(rf"({_WORD})\s+$")
 
@@ -249,8 +250,11 @@ def _dutch_addresses(text: str) -> List[_Hit]:
     for match in _DUTCH.finditer(text):
         street = match.group("street")
         lowered = street.lower()
-        if not lowered.endswith(words.dutch_suffixes) or _is_count(text, match.end("num"), match.group("num")):
+        suffix = next((s for s in words.dutch_suffixes if lowered.endswith(s)), None)
+        if suffix is None or _is_count(text, match.end("num"), match.group("num")):
             continue
+        if street.islower() and 0 < len(lowered) - len(suffix) < MIN_STEM:
+            continue  # "slaan 200": a verb, not a street ("Boslaan" is written with a capital or a longer stem)
         start = _name_start(text, match.start())
         if lowered in words.not_streets and not (street[:1].isupper() and start < match.start()):
             continue  # "op de markt 3": a bare street word needs a capitalised name before it ("Grote Markt 5")
@@ -317,6 +321,8 @@ _HARMLESS = re.compile(
             r"\b\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b",  # 12/03/2024, 12.03.2024
             r"\b\d{4}-\d{2}-\d{2}\b",  # 2024-03-12
             r"\b(?:19|20)\d\d\s?[-–/]\s?(?:19|20)?\d\d\b",  # 2023-2024
+            r"\b(?:19|20)\d\d/\d{1,6}\b",  # Regulation (EU) 2020/1503, dossier 2024/123
+            r"\b(?:https?://|www\.)\S+",  # a link's ids and dates (e-mails and phones in it are still replaced)
         ]
     ),
     re.IGNORECASE,
@@ -328,7 +334,8 @@ MIN_DIGITS = 8
 def still_personal(text: str) -> bool:
     """True when `text` (already redacted) still holds a long number or an `@`, so it must not be shown.
 
-    Amounts, dates and year ranges are not counted: "€ 12.500.000" or "12/03/2024" stay readable.
+    Amounts, dates, year ranges, "year/number" references and links are not counted: "€ 12.500.000",
+    "12/03/2024" or "(EU) 2020/1503" stay readable.
 
     Args:
         text: A redacted message.
