@@ -17,7 +17,7 @@ TRAIN_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/nul
 SPACY_MODEL  := spacy_pipeline/meta.json
 MODEL_STAMP  := models/.trained
 
-.PHONY: help install spacy train run shell validate lint test eval eval-blind calibration advisor review-export clean
+.PHONY: help install spacy train run shell validate lint test eval eval-blind calibration advisor review-export purge erase clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 12
@@ -72,6 +72,13 @@ advisor: install ## create an account: make advisor USERNAME=ann ROLE=advisor|st
 review-export: install ## staff review file of user messages: make review-export SINCE=2026-11-01 [UNTIL= OUT=]
 	@test -n "$(SINCE)" || { echo "usage: make review-export SINCE=YYYY-MM-DD [UNTIL=YYYY-MM-DD] [OUT=reports/review/name]"; exit 2; }
 	$(PY) -m staff_review export --since "$(SINCE)" $(if $(UNTIL),--until "$(UNTIL)") $(if $(OUT),--out "$(OUT)")
+
+purge: install ## delete conversations, cases, notes, audit entries older than RETENTION_DAYS (365); for a scheduler
+	$(PY) -m staff_review purge $(if $(DAYS),--days $(DAYS))
+
+erase: install ## delete one conversation and its case on request: make erase ID=<conversation id>
+	@test -n "$(ID)" || { echo "usage: make erase ID=<conversation id>" >&2; exit 2; }
+	$(PY) -m staff_review erase "$(ID)" --yes
 
 clean: ## remove models, results and local databases (keeps .venv)
 	rm -rf models results spacy_pipeline .rasa

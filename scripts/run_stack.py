@@ -6,6 +6,7 @@
 Ports come from ACTION_PORT (5055), RASA_PORT (5005) and DESK_PORT (5080); the Rasa server finds the action
 server through ACTION_PORT (endpoints.yml). Local databases live in VAR_DIR (var). The Rasa HTTP API is
 protected by RASA_TOKEN; when it is unset a token is generated once and kept in $VAR_DIR/rasa_token (mode 600).
+Conversations go to $VAR_DIR/rasa_tracker.db, or to the database in TRACKER_DB_URL (e.g. PostgreSQL) when set.
 """
 
 from __future__ import annotations
@@ -25,6 +26,9 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
+sys.path.insert(0, str(ROOT))
+
+from staff_review.tracker_db import configured_url, password_environment, tracker_store_section  # noqa: E402
 
 
 def var_dir() -> Path:
@@ -48,10 +52,17 @@ def rasa_token() -> str:
 
 
 def endpoints_file(action_port: str) -> Path:
-    """endpoints.yml with the action server's port and the data folder of this run, written to $VAR_DIR."""
+    """endpoints.yml with the action server's port and the tracker store of this run, written to $VAR_DIR.
+
+    The tracker store is the SQLite file in the data folder, or the database in TRACKER_DB_URL.
+    """
     endpoints = yaml.safe_load((ROOT / "endpoints.yml").read_text(encoding="utf-8"))
     endpoints["action_endpoint"]["url"] = f"http://localhost:{action_port}/webhook"
-    endpoints["tracker_store"]["db"] = str(var_dir() / "rasa_tracker.db")
+    tracker_url = configured_url()
+    if tracker_url:
+        endpoints["tracker_store"] = tracker_store_section(tracker_url)
+    else:
+        endpoints["tracker_store"]["db"] = str(var_dir() / "rasa_tracker.db")
     path = var_dir() / "endpoints.yml"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("# Written by scripts/run_stack.py from endpoints.yml; do not edit.\n" + yaml.safe_dump(endpoints))
@@ -100,6 +111,7 @@ def main() -> int:
         "DESK_PORT": desk_port,
         "ACTION_PORT": action_port,
         "VAR_DIR": str(var_dir()),
+        **password_environment(configured_url()),  # Rasa expands ${TRACKER_DB_PASSWORD} from it
     }
     endpoints = str(endpoints_file(action_port))  # points the Rasa server at ACTION_PORT and VAR_DIR
     processes: List[subprocess.Popen] = []

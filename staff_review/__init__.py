@@ -1,1 +1,1 @@
-"""Staff tools: review what entrepreneurs typed, correct it, retrain, and keep personal data out of it."""
+"""Staff tools: review real conversations, correct and retrain safely, keep personal data out and delete it in time."""

@@ -17,6 +17,9 @@ from pathlib import Path
 from typing import Any, Dict, List, Optional
 
 import requests
+import yaml
+
+from staff_review.tracker_db import password_environment, tracker_store_section
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -74,9 +77,13 @@ class Service:
 
 
 class Stack:
-    """Action server + Rasa server (+ desk), configured for one test session."""
+    """Action server + Rasa server (+ desk), configured for one test session.
 
-    def __init__(self, workdir: Path) -> None:
+    Conversations go to a SQLite file in `workdir`, or to `tracker_db_url` (any SQLAlchemy URL) when given,
+    written into the endpoints file the same way `make run` does it (staff_review.tracker_db).
+    """
+
+    def __init__(self, workdir: Path, tracker_db_url: Optional[str] = None) -> None:
         self.workdir = workdir
         self.token = secrets.token_hex(16)
         self.action_port, self.rasa_port, self.desk_port = free_port(), free_port(), free_port()
@@ -86,14 +93,21 @@ class Stack:
         self.office_hours = workdir / "office_hours.yml"
         self.office_hours.write_text(ALWAYS_OPEN)
         self.cases_db_url = f"sqlite:///{workdir / 'cases.db'}"
+        self.tracker_db_url = tracker_db_url or f"sqlite:///{workdir / 'tracker.db'}"
         endpoints = workdir / "endpoints.yml"
         endpoints.write_text(
-            f'action_endpoint:\n  url: "{self.action_url}/webhook"\n'
-            f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{workdir / "tracker.db"}"\n'
+            yaml.safe_dump(
+                {
+                    "action_endpoint": {"url": f"{self.action_url}/webhook"},
+                    "tracker_store": tracker_store_section(self.tracker_db_url),
+                }
+            )
         )
         env = {
             **os.environ,
             "CASES_DB_URL": self.cases_db_url,
+            "TRACKER_DB_URL": self.tracker_db_url,
+            **password_environment(self.tracker_db_url),
             "KNOWLEDGE_DB_URL": f"sqlite:///{workdir / 'knowledge.db'}",
             "OFFICE_HOURS_FILE": str(self.office_hours),
             "RASA_URL": self.rasa_url,

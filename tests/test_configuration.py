@@ -63,6 +63,43 @@ def test_run_stack_moves_the_action_server_and_tells_rasa(monkeypatch: pytest.Mo
     assert desk["args"][1:3] == ["-m", "advisor_desk"]
 
 
+def test_run_stack_keeps_conversations_where_tracker_db_url_says(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """With TRACKER_DB_URL set, Rasa gets that database, and the password only through its environment."""
+    spec = importlib.util.spec_from_file_location("run_stack", ROOT / "scripts" / "run_stack.py")
+    assert spec and spec.loader
+    run_stack = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(run_stack)
+    monkeypatch.setenv("VAR_DIR", str(tmp_path))
+    monkeypatch.setenv("RASA_TOKEN", "secret")
+    monkeypatch.setenv("TRACKER_DB_URL", "postgresql://bob:s3cr%40t@db.example:5433/conversations?sslmode=require")
+    monkeypatch.delenv("TRACKER_DB_PASSWORD", raising=False)
+    monkeypatch.setattr(sys, "argv", ["run_stack.py"])
+    monkeypatch.setattr(run_stack.signal, "signal", lambda *_: None)
+    monkeypatch.setattr(run_stack, "wait_for", lambda *_, **__: True)
+    monkeypatch.setattr(run_stack.subprocess, "Popen", FakeProcess)
+    FakeProcess.started = []
+
+    run_stack.main()
+
+    rasa = FakeProcess.started[1]
+    written = rasa["args"][rasa["args"].index("--endpoints") + 1]
+    assert "s3cr" not in Path(written).read_text()
+    monkeypatch.setenv("TRACKER_DB_PASSWORD", rasa["env"]["TRACKER_DB_PASSWORD"])
+    store = AvailableEndpoints.read_endpoints(written).tracker_store
+    assert store.type == "SQL"
+    assert store.url == "db.example"  # Rasa hands the endpoint's url to SQLTrackerStore as its host
+    assert store.kwargs == {
+        "dialect": "postgresql",
+        "port": 5433,
+        "db": "conversations",
+        "username": "bob",
+        "password": "s3cr@t",
+        "query": {"sslmode": "require"},
+    }
+
+
 def test_readme_layout_table_names_every_folder() -> None:
     tracked = subprocess.run(
         ["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True, timeout=60
