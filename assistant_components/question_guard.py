@@ -1,4 +1,4 @@
-"""A question is never a goodbye, a thank-you, a yes or a no, whatever the statistical classifier guessed.
+"""A question is never a goodbye, a thank-you, a yes, a no or feedback, whatever the statistical classifier guessed.
 
 "How long does it take?" after an answer was once classed as `goodbye` and answered "Goodbye, and good luck
 with your business!". Dialogue acts are short fixed phrases; a message that opens with a question word and
@@ -38,7 +38,8 @@ class QuestionGuard(RuleIntentClassifier):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
         """Defaults: the dialogue acts a question cannot be, and the intent it gets instead."""
-        return {"acts": ["goodbye", "thank", "affirm", "deny"], "intent": "nlu_fallback"}
+        acts = ["goodbye", "thank", "affirm", "deny", "feedback_helpful", "feedback_not_helpful"]
+        return {"acts": acts, "intent": "nlu_fallback"}
 
     def label(self, message: Message) -> Optional[str]:
         """`intent` for a question classed as one of `acts`, else None."""
