@@ -14,6 +14,8 @@ from typing import Any, Dict, Iterator, List, Optional
 import pytest
 import yaml
 from rasa.core.nlg.interpolator import interpolate
+from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
@@ -24,6 +26,7 @@ from actions.guidance.forms import ValidateClusterForm
 from actions.knowledge.base import KnowledgeBase, set_knowledge_base
 from actions.knowledge.entry import Entry
 from actions.paths import ROOT
+from assistant_components.question_guard import QuestionGuard
 
 NL = [{"type": "slot", "name": "language", "value": "nl"}]
 RESPONSES: Dict[str, List[dict]] = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))["responses"]
@@ -245,3 +248,21 @@ def test_button_payloads_are_json_the_nlu_can_read() -> None:
     payload = interpolate(RESPONSES["utter_answer"][1]["buttons"][1]["payload"], {"entry_id": "vil"})
     intent, _, body = payload.partition("{")
     assert intent == "/feedback_not_helpful" and json.loads("{" + body) == {"entry_id": "vil"}
+
+
+# --- a question is never feedback
+
+
+@pytest.mark.parametrize(
+    "text, intent, expected",
+    [
+        ("what does that answer mean for my shop?", "feedback_not_helpful", "nlu_fallback"),
+        ("wat betekent dat antwoord voor mijn zaak?", "feedback_helpful", "nlu_fallback"),
+        ("that's not what I asked", "feedback_not_helpful", "feedback_not_helpful"),
+    ],
+)
+def test_a_question_classed_as_feedback_is_not_feedback(text: str, intent: str, expected: str) -> None:
+    message = Message(data={TEXT: text, INTENT: {INTENT_NAME_KEY: intent, PREDICTED_CONFIDENCE_KEY: 0.8}})
+    guard = QuestionGuard(QuestionGuard.get_default_config())
+    guard.process([message])
+    assert message.get(INTENT)[INTENT_NAME_KEY] == expected
