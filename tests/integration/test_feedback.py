@@ -23,18 +23,19 @@ BUTTONS = {"en": ["👍 Helpful", "👎 Not what I asked"], "nl": ["👍 Dit hel
 REPHRASE = {"en": ("other words", "Talk to an advisor"), "nl": ("andere woorden", "Spreek met een adviseur")}
 
 
-def feedback_buttons(replies: List[dict]) -> List[Dict[str, str]]:
-    """The feedback buttons under the answer, in order."""
-    return [b for r in replies for b in r.get("buttons") or [] if b.get("payload", "").startswith("/feedback_")]
+def feedback_buttons(replies: List[dict]) -> List[List[Dict[str, str]]]:
+    """The feedback buttons under each answer (a hedged answer and its alternative have a pair each)."""
+    pairs = [[b for b in r.get("buttons") or [] if b.get("payload", "").startswith("/feedback_")] for r in replies]
+    return [pair for pair in pairs if pair]
 
 
 def answer(stack: Any, sender: str, language: str) -> Dict[str, str]:
-    """Ask the registration-cost question; the answer's feedback buttons by intent, checked on the way."""
+    """Ask the registration-cost question; the first answer's feedback buttons by intent, checked on the way."""
     replies = stack.say(sender, QUESTION[language])
     assert "105" in text_of(replies)
-    buttons = feedback_buttons(replies)
-    assert [b["title"] for b in buttons] == BUTTONS[language]
-    return {b["payload"].split("{")[0].lstrip("/"): b["payload"] for b in buttons}
+    pairs = feedback_buttons(replies)
+    assert pairs and all([b["title"] for b in pair] == BUTTONS[language] for pair in pairs)
+    return {b["payload"].split("{")[0].lstrip("/"): b["payload"] for b in pairs[0]}
 
 
 def entry_of(payload: str) -> str:
@@ -102,7 +103,7 @@ def test_feedback_on_an_answer_given_during_guided_advice_keeps_the_questions_go
     stack.say(sender, '/request_guidance{"guide": "cluster"}')
     replies = stack.say(sender, "what exactly is a cluster pact?")
     assert "Source: http" in text_of(replies) and "domain" in text_of(replies)
-    buttons = feedback_buttons(replies)
+    buttons = feedback_buttons(replies)[0]
     assert [b["title"] for b in buttons] == BUTTONS["en"]
     after = text_of(stack.say(sender, buttons[1]["payload"]))
     assert "other words" in after and "domain" in after, "recorded, then the finder asks its question again"
