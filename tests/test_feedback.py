@@ -250,7 +250,7 @@ def test_button_payloads_are_json_the_nlu_can_read() -> None:
     assert intent == "/feedback_not_helpful" and json.loads("{" + body) == {"entry_id": "vil"}
 
 
-# --- a question is never feedback
+# --- a question, even a short follow-up without a question mark, is never feedback
 
 
 @pytest.mark.parametrize(
@@ -258,7 +258,14 @@ def test_button_payloads_are_json_the_nlu_can_read() -> None:
     [
         ("what does that answer mean for my shop?", "feedback_not_helpful", "nlu_fallback"),
         ("wat betekent dat antwoord voor mijn zaak?", "feedback_helpful", "nlu_fallback"),
+        ("en hoeveel kan ik daarmee krijgen", "feedback_helpful", "nlu_fallback"),
+        ("and how much can I get with that", "feedback_helpful", "nlu_fallback"),
+        ("en wat kost dat", "feedback_helpful", "nlu_fallback"),
         ("that's not what I asked", "feedback_not_helpful", "feedback_not_helpful"),
+        ("daar heb ik iets aan", "feedback_helpful", "feedback_helpful"),
+        ("what a great answer!", "feedback_helpful", "feedback_helpful"),
+        ("wat een goed antwoord", "feedback_helpful", "feedback_helpful"),
+        ('/feedback_helpful{"entry_id": "vil"}', "feedback_helpful", "feedback_helpful"),
     ],
 )
 def test_a_question_classed_as_feedback_is_not_feedback(text: str, intent: str, expected: str) -> None:
