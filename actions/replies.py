@@ -42,8 +42,13 @@ def language_of(tracker: Tracker) -> str:
 
 
 def entry_values(entry: Entry, language: str) -> Dict[str, str]:
-    """The values an answer response is filled with."""
+    """The values an answer response is filled with.
+
+    `entry_id` goes into the payloads of the feedback buttons under the answer (domain.yml) and, with the
+    rest, into the bot event's metadata, so feedback typed afterwards can still be tied to this entry.
+    """
     return {
+        "entry_id": entry.id,
         "title": entry.text("title", language),
         "answer": entry.text("answer", language),
         "source_url": entry.source_url,

@@ -3,8 +3,9 @@
 Every form slot is filled from the user's text (domain.yml, `from_text`); here the text is mapped to an
 option id. An answer always wins, whatever intent the classifier saw in it ("we've been running for 8
 years" can look like distress to it). Otherwise: a question on one of the topics is answered (the user
-interrupted), a message that sounds confidential gets the advisor offered, anything else is asked to pick
-an option; and the form repeats its question.
+interrupted), feedback on such an answer is recorded and acknowledged (actions/feedback.py), a message that
+sounds confidential gets the advisor offered, anything else is asked to pick an option; and the form repeats
+its question.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from ..answering import answer_question
+from ..feedback import FEEDBACK_INTENTS, record_feedback
 from ..knowledge.base import knowledge_base
 from ..replies import TOPIC_OF_INTENT
 from .options import option_parser
@@ -51,14 +53,19 @@ class OptionSlotValidation:
         self, slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker
     ) -> Dict[Text, Any]:
         """The option id, or None (the form asks again) after answering or explaining."""
-        option = option_parser().parse(slot, str(value or ""))
+        text = str(value or "")
+        # a button's payload ("/feedback_helpful{"entry_id": "food_..."}") is never an option, whatever it names
+        option = None if text.startswith("/") else option_parser().parse(slot, text)
         if option:
             return {slot: option}
         intent = (tracker.latest_message or {}).get("intent") or {}
         if intent.get("name") == "request_guidance":
             return {slot: None}  # the message that started the form is not an answer: just ask
+        confident = intent.get("confidence", 0) >= INTERRUPTION_CONFIDENCE
+        if intent.get("name") in FEEDBACK_INTENTS and confident:
+            return {slot: None, **record_feedback(dispatcher, tracker)}  # on an answer given during the form
         topic = interrupting_topic(tracker)
-        if intent.get("name") == "confidential" and intent.get("confidence", 0) >= INTERRUPTION_CONFIDENCE:
+        if intent.get("name") == "confidential" and confident:
             dispatcher.utter_message(response="utter_confidential_offer")
         elif topic:
             remembered = answer_question(dispatcher, tracker, knowledge_base(), topic)
