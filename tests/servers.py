@@ -76,7 +76,7 @@ class Service:
 class Stack:
     """Action server + Rasa server (+ desk), configured for one test session."""
 
-    def __init__(self, workdir: Path) -> None:
+    def __init__(self, workdir: Path, model: Optional[Path] = None) -> None:
         self.workdir = workdir
         self.token = secrets.token_hex(16)
         self.action_port, self.rasa_port, self.desk_port = free_port(), free_port(), free_port()
@@ -118,7 +118,7 @@ class Stack:
                 "--endpoints",
                 str(endpoints),
                 "--model",
-                str(ROOT / "models"),
+                str(model or ROOT / "models"),  # a folder: its newest model; or one model file
             ],
             env,
             workdir,
