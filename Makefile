@@ -17,7 +17,7 @@ TRAIN_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/nul
 SPACY_MODEL  := spacy_pipeline/meta.json
 MODEL_STAMP  := models/.trained
 
-.PHONY: help install spacy train run shell validate lint test eval eval-blind calibration advisor clean
+.PHONY: help install spacy train run shell validate lint test eval eval-blind calibration advisor retrain clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 12
@@ -68,6 +68,9 @@ calibration: install ## how often retrieval is confidently wrong, on the own ret
 
 advisor: install ## create an advisor account: make advisor USERNAME=ann ROLE=admin
 	$(PY) -m advisor_desk.manage create-advisor --username "$(USERNAME)" --role "$(or $(ROLE),advisor)"
+
+retrain: install $(SPACY_MODEL) ## merge a review file, train a candidate, activate it if not worse: make retrain REVIEW=review.csv [FORCE=1] [BLIND=1]
+	$(PY) -m staff_review retrain "$(REVIEW)" $(if $(FORCE),--force) $(if $(BLIND),--blind)
 
 clean: ## remove models, results and local databases (keeps .venv)
 	rm -rf models results spacy_pipeline .rasa

@@ -16,7 +16,9 @@ training (the action server reads them when it starts).
 from __future__ import annotations
 
 import fcntl
+import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -40,6 +42,7 @@ RASA = str(Path(sys.executable).parent / "rasa")
 # (README "Staff guide"): 0.25 keeps the held-out macro-F1 of a full training and stays well under 5 minutes.
 DEFAULT_EPOCH_FRACTION = 0.25
 BLIND_CASES = Path("tests/blind/blind_cases.yaml")
+KEEP_CANDIDATES = 3  # older candidate folders are removed (about 50 MB each); the active one is a copy
 
 
 @dataclass
@@ -135,8 +138,6 @@ def evaluate(models: Dict[str, Path], folder: Path, root: Path) -> Dict[str, Dic
 
 def blind_scores(models: Dict[str, Path], folder: Path, root: Path) -> Dict[str, dict]:
     """The blind set's summary figures per model (scripts/evaluate.py against real servers, one after another)."""
-    import json
-
     found = {}
     for name, model in models.items():
         out = folder / f"blind_{name}.json"
@@ -146,6 +147,13 @@ def blind_scores(models: Dict[str, Path], folder: Path, root: Path) -> Dict[str,
         summary = json.loads(out.read_text(encoding="utf-8"))["summary"]
         found[name] = {k: v for k, v in summary.items() if isinstance(v, (int, float))}
     return found
+
+
+def prune_candidates(models_dir: Path, keep: int = KEEP_CANDIDATES) -> None:
+    """Remove all but the newest `keep` candidate folders (their names are time stamps)."""
+    folders = sorted(p for p in (models_dir / "candidates").glob("*") if p.is_dir())
+    for folder in folders[:-keep] if keep else folders:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @contextmanager
@@ -173,6 +181,24 @@ def _restore(snapshot: Dict[Path, Optional[bytes]]) -> None:
             path.unlink(missing_ok=True)
         else:
             path.write_bytes(content)
+
+
+def _set_aside(before: Dict[Path, Optional[bytes]], data_dir: Path, folder: Path) -> str:
+    """Undo the NLU part of a merge whose candidate was refused, keeping the merged files in the report folder.
+
+    Otherwise `make train` (or `make run`) would train the refused examples into the active model unchecked.
+    """
+    kept = []
+    for path, content in before.items():
+        if path.name == REVIEWED_NLU_FILE and path.exists():
+            copy = folder / f"refused_{path.parent.name}_{path.name}"
+            copy.write_bytes(path.read_bytes())
+            kept.append(copy.name)
+            _restore({path: content})
+    return (
+        "The merged NLU examples were taken out of data/ again, so no later training picks them up unchecked; "
+        f"they are kept here ({', '.join(kept)}). Run again with --force to activate them anyway."
+    )
 
 
 def run_pipeline(
@@ -243,6 +269,7 @@ def run_pipeline(
             models_dir / "candidates" / stamp, base, data_dir, folder, root, epoch_fraction, full
         )
         steps["train"] = time.monotonic() - mark
+        prune_candidates(models_dir)
         data.training, report.candidate, report.training_mode = mode, candidate, mode
         if base is None:
             return finish(f"No active model to compare with; the candidate is {candidate} (not activated).")
@@ -264,10 +291,7 @@ def run_pipeline(
             data.decision = "The candidate is worse by the rule, but --force activates it (logged)."
         else:
             data.decision = f"The candidate is worse by the rule: NOT activated. It stays in {candidate.parent}."
-            data.notes.append(
-                "The merged examples stay in data/ (git diff shows them); remove them from reviewed.yml if they "
-                "caused the drop."
-            )
+            data.notes.append(_set_aside(before, data_dir, folder))
         if activate and (better or force):
             mark = time.monotonic()
             activation = activate_model(candidate, models_dir, stamp, rasa_url, token)

@@ -28,6 +28,9 @@ def project(tmp_path):
     shutil.copytree(ROOT / "data", tmp_path / "data")
     shutil.copytree(ROOT / "knowledge", tmp_path / "knowledge")
     shutil.copy(ROOT / "domain.yml", tmp_path / "domain.yml")
+    # start from the repository's data, whatever staff merged into this checkout before
+    for merged in [*tmp_path.glob("data/nlu/*/reviewed.yml"), tmp_path / "knowledge/retrieval/reviewed_questions.yml"]:
+        merged.unlink(missing_ok=True)
     return tmp_path
 
 
