@@ -22,12 +22,11 @@ from typing import Dict, Iterable, List, Optional, Protocol, Set
 
 import yaml
 
-from actions.knowledge.loader import read_raw
 from actions.language import detect, normalise
 from actions.paths import ROOT
 from actions.text import fold
 
-from .evaluation_sets import evaluation_texts
+from .evaluation_sets import evaluation_texts, load_yaml
 
 LANGUAGES = ("en", "nl")
 IGNORE, KNOWLEDGE = "ignore", "knowledge"
@@ -110,7 +109,7 @@ def clean_text(text: str) -> str:
 
 def domain_intents(domain_path: Path) -> Set[str]:
     """The intents the domain declares (only those can be trained)."""
-    domain = yaml.safe_load(domain_path.read_text(encoding="utf-8")) or {}
+    domain = load_yaml(domain_path) or {}
     return {next(iter(i)) if isinstance(i, dict) else str(i) for i in domain.get("intents") or []}
 
 
@@ -119,7 +118,7 @@ def nlu_blocks(path: Path) -> Dict[str, List[str]]:
     if not path.exists():
         return {}
     blocks: Dict[str, List[str]] = {}
-    for block in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("nlu") or []:
+    for block in (load_yaml(path) or {}).get("nlu") or []:
         if "intent" in block:
             lines = str(block.get("examples") or "").splitlines()
             examples = [line.strip()[2:] for line in lines if line.strip().startswith("- ")]
@@ -150,7 +149,7 @@ def read_questions(path: Path) -> Dict[str, Dict[str, List[str]]]:
     """Reviewed knowledge questions: entry id -> language -> questions."""
     if not path.exists():
         return {}
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = load_yaml(path) or {}
     return {str(k): {str(lang): [str(q) for q in qs or []] for lang, qs in (v or {}).items()} for k, v in data.items()}
 
 
@@ -160,6 +159,15 @@ def write_questions(path: Path, questions: Dict[str, Dict[str, List[str]]]) -> N
     body = yaml.safe_dump(ordered, allow_unicode=True, sort_keys=False, width=1000, default_flow_style=False)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(QUESTIONS_HEADER + body, encoding="utf-8")
+
+
+def knowledge_ids(knowledge_dir: Path) -> Set[str]:
+    """The ids of the knowledge entries (knowledge/*.yml, as actions.knowledge.loader reads them)."""
+    return {
+        str(raw.get("id"))
+        for path in sorted(knowledge_dir.glob("*.yml"))
+        for raw in (load_yaml(path) or {}).get("entries") or []
+    }
 
 
 def _language(decision: DecisionLike, text: str) -> Optional[str]:
@@ -173,7 +181,7 @@ class _Merger:
     def __init__(self, data_dir: Path, knowledge_dir: Path, domain_path: Path, root: Path) -> None:
         self.data_dir, self.knowledge_dir = data_dir, knowledge_dir
         self.intents = domain_intents(domain_path)
-        self.entry_ids = {str(raw.get("id")) for _, raw in read_raw(knowledge_dir)}
+        self.entry_ids = knowledge_ids(knowledge_dir)
         self.protected = evaluation_texts(root)
         self.by_text = intents_by_text(data_dir)
         self.nlu = {lang: nlu_blocks(data_dir / "nlu" / lang / REVIEWED_NLU_FILE) for lang in LANGUAGES}

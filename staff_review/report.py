@@ -58,7 +58,8 @@ def chart(comparison: Comparison, path: Path) -> Path:
         ax.bar([i + 0.2 for i in x], new, width=0.4, label="candidate (new)", color="#1f77b4")
         ax.set_xticks(list(x))
         ax.set_xticklabels(intents, rotation=45, ha="right", fontsize=8)
-        ax.set_ylim(0, 1.05)
+        lowest = min([v for v in old + new if v > 0] or [0.0])
+        ax.set_ylim(max(0.0, round(lowest - 0.15, 1)), 1.02)  # differences of one example stay visible
         ax.set_ylabel("F1")
         old_macro, new_macro = comparison.old[lang].macro_f1, comparison.new[lang].macro_f1
         ax.set_title(f"{lang.upper()} held-out: macro-F1 {old_macro:.3f} (old) -> {new_macro:.3f} (new)", fontsize=10)

@@ -10,7 +10,15 @@ from pathlib import Path
 import pytest
 
 from actions.paths import ROOT
-from staff_review.evaluation_sets import case_files, case_texts, nlu_examples, training_examples
+from staff_review.evaluation_sets import (
+    case_files,
+    case_texts,
+    evaluation_texts,
+    nlu_examples,
+    overlap,
+    training_examples,
+)
+from staff_review.merge import REVIEWED_QUESTIONS, read_questions
 
 pytestmark = pytest.mark.rasa_cli
 RASA = str(Path(sys.executable).parent / "rasa")
@@ -70,3 +78,10 @@ def test_evaluation_questions_are_not_in_training_data(cases_file):
     if not cases_file.exists():
         pytest.skip(f"{cases_file} is not on this machine")  # the shared set lives beside the repository
     assert not (case_texts(cases_file) & training_examples())
+
+
+def test_reviewed_knowledge_questions_are_not_evaluation_questions():
+    """Staff-reviewed questions help retrieval find an entry; an evaluation question among them would flatter it."""
+    questions = read_questions(ROOT / "knowledge" / REVIEWED_QUESTIONS)
+    texts = [q for by_lang in questions.values() for qs in by_lang.values() for q in qs]
+    assert not overlap(texts, evaluation_texts(ROOT))
