@@ -17,7 +17,7 @@ TRAIN_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/nul
 SPACY_MODEL  := spacy_pipeline/meta.json
 MODEL_STAMP  := models/.trained
 
-.PHONY: help install spacy train run shell validate lint test eval eval-blind calibration advisor review-export purge erase clean
+.PHONY: help install spacy train run shell validate lint test eval eval-blind calibration advisor review-export purge erase retrain clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 12
@@ -79,6 +79,9 @@ purge: install ## delete conversations, cases, notes, audit entries older than R
 erase: install ## delete one conversation and its case on request: make erase ID=<conversation id>
 	@test -n "$(ID)" || { echo "usage: make erase ID=<conversation id>" >&2; exit 2; }
 	$(PY) -m staff_review erase "$(ID)" --yes
+
+retrain: install $(SPACY_MODEL) ## merge a review file, train a candidate, activate it if not worse: make retrain REVIEW=review.csv [FORCE=1] [BLIND=1]
+	$(PY) -m staff_review retrain "$(REVIEW)" $(if $(FORCE),--force) $(if $(BLIND),--blind)
 
 clean: ## remove models, results and local databases (keeps .venv)
 	rm -rf models results spacy_pipeline .rasa

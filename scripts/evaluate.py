@@ -25,7 +25,7 @@ import tempfile
 import uuid
 from collections import Counter
 from pathlib import Path
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Optional
 
 import yaml
 
@@ -171,11 +171,15 @@ def summarise(results: List[Dict[str, Any]]) -> Dict[str, Any]:
     }
 
 
-def evaluate(cases_file: Path) -> Dict[str, Any]:
-    """Start the servers, run every case, stop the servers; the summary and the per-case results."""
+def evaluate(cases_file: Path, model: Optional[Path] = None) -> Dict[str, Any]:
+    """Start the servers, run every case, stop the servers; the summary and the per-case results.
+
+    `model`: one model file to score (the staff retrain compares the active model and a candidate); by
+    default the newest model in models/.
+    """
     cases = yaml.safe_load(cases_file.read_text(encoding="utf-8"))["cases"]
     with tempfile.TemporaryDirectory(prefix="evaluate-") as workdir:
-        stack = Stack(Path(workdir))
+        stack = Stack(Path(workdir), model)
         try:
             stack.start()
             results = [run_case(stack, case) for case in cases]
@@ -189,8 +193,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("cases", type=Path)
     parser.add_argument("--out", type=Path, help="write the summary and every case's result as JSON")
+    parser.add_argument("--model", type=Path, help="the model file to score (default: the newest in models/)")
     args = parser.parse_args()
-    report = evaluate(args.cases)
+    report = evaluate(args.cases, args.model)
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(json.dumps(report, indent=1, ensure_ascii=False), encoding="utf-8")

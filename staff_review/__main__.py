@@ -10,7 +10,13 @@ import importlib
 import sys
 from typing import List, Optional
 
-CLI_MODULES = ("staff_review.cli_export", "staff_review.cli_story", "staff_review.cli_retention")
+CLI_MODULES = (
+    "staff_review.cli_export",
+    "staff_review.cli_story",
+    "staff_review.cli_merge",
+    "staff_review.cli_retrain",
+    "staff_review.cli_retention",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -83,7 +83,7 @@ class Stack:
     written into the endpoints file the same way `make run` does it (staff_review.tracker_db).
     """
 
-    def __init__(self, workdir: Path, tracker_db_url: Optional[str] = None) -> None:
+    def __init__(self, workdir: Path, tracker_db_url: Optional[str] = None, model: Optional[Path] = None) -> None:
         self.workdir = workdir
         self.token = secrets.token_hex(16)
         self.action_port, self.rasa_port, self.desk_port = free_port(), free_port(), free_port()
@@ -132,7 +132,7 @@ class Stack:
                 "--endpoints",
                 str(endpoints),
                 "--model",
-                str(ROOT / "models"),
+                str(model or ROOT / "models"),  # a folder: its newest model; or one model file
             ],
             env,
             workdir,

@@ -8,10 +8,17 @@ import sys
 from pathlib import Path
 
 import pytest
-import yaml
 
 from actions.paths import ROOT
-from actions.text import fold
+from staff_review.evaluation_sets import (
+    case_files,
+    case_texts,
+    evaluation_texts,
+    nlu_examples,
+    overlap,
+    training_examples,
+)
+from staff_review.merge import REVIEWED_QUESTIONS, read_questions
 
 pytestmark = pytest.mark.rasa_cli
 RASA = str(Path(sys.executable).parent / "rasa")
@@ -22,23 +29,9 @@ def rasa(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([RASA, *args], check=False, cwd=ROOT, capture_output=True, text=True, timeout=900)
 
 
-def examples(path: Path) -> set:
-    """The examples of an NLU file, folded: case, accents and punctuation ignored (near-duplicates meet)."""
-    found = set()
-    for block in yaml.safe_load(path.read_text())["nlu"]:
-        found |= {fold(line.strip()[2:]) for line in block["examples"].splitlines() if line.strip().startswith("- ")}
-    return found
-
-
-def training_examples() -> set:
-    found: set = set()
-    for path in (ROOT / "data" / "nlu").rglob("*.yml"):
-        found |= examples(path)
-    return found
-
-
-# evaluation questions that must never become training data: the blind set and the shared development set
-EVALUATION_FILES = [ROOT / "tests" / "blind" / "blind_cases.yaml", ROOT.parent / "shared" / "eval" / "dev_cases.yaml"]
+# evaluation questions that must never become training data: the blind set and the shared development set.
+# The folded comparison lives in staff_review/evaluation_sets.py, so the staff merge refuses the same texts.
+EVALUATION_FILES = case_files(ROOT)
 
 
 def test_data_validates_without_warnings():
@@ -77,12 +70,18 @@ def test_held_out_nlu_macro_f1(holdout, tmp_path):
 
 @pytest.mark.parametrize("holdout, lang", [("tests/nlu_holdout.yml", "en"), ("tests/nlu_holdout_nl.yml", "nl")])
 def test_held_out_text_is_not_in_training_data(holdout, lang):
-    assert not (examples(ROOT / holdout) & training_examples())
+    assert not (nlu_examples(ROOT / holdout) & training_examples())
 
 
 @pytest.mark.parametrize("cases_file", EVALUATION_FILES, ids=lambda p: p.name)
 def test_evaluation_questions_are_not_in_training_data(cases_file):
     if not cases_file.exists():
         pytest.skip(f"{cases_file} is not on this machine")  # the shared set lives beside the repository
-    questions = {fold(c["text"]) for c in yaml.safe_load(cases_file.read_text())["cases"]}
-    assert not (questions & training_examples())
+    assert not (case_texts(cases_file) & training_examples())
+
+
+def test_reviewed_knowledge_questions_are_not_evaluation_questions():
+    """Staff-reviewed questions help retrieval find an entry; an evaluation question among them would flatter it."""
+    questions = read_questions(ROOT / "knowledge" / REVIEWED_QUESTIONS)
+    texts = [q for by_lang in questions.values() for qs in by_lang.values() for q in qs]
+    assert not overlap(texts, evaluation_texts(ROOT))

@@ -13,11 +13,12 @@ from ..paths import KNOWLEDGE_DIR
 from .entry import Entry
 from .gazetteer import Resolver, entry_patterns, option_patterns
 from .loader import load_entries
-from .retrieval import CONTEXT_LABELS, NAMED_TYPES, Hit, Retriever, load_stopwords
+from .retrieval import CONTEXT_LABELS, NAMED_TYPES, Hit, Retriever, load_reviewed_questions, load_stopwords
 from .store import KnowledgeStore, engine_from_env
 
 logger = logging.getLogger(__name__)
 FOLLOWUP_BOOST = 0.1
+REVIEWED_QUESTIONS_FILE = "reviewed_questions.yml"
 
 
 class KnowledgeBase:
@@ -26,7 +27,9 @@ class KnowledgeBase:
     def __init__(self, entries: List[Entry], knowledge_dir: Path = KNOWLEDGE_DIR) -> None:
         self.entries: Dict[str, Entry] = {e.id: e for e in entries}
         self.stopwords = load_stopwords(knowledge_dir / "retrieval" / "stopwords.yml")
-        self.retriever = Retriever(entries, self.stopwords)
+        # example questions staff confirmed for an entry (python -m staff_review merge) help find it
+        questions = load_reviewed_questions(knowledge_dir / "retrieval" / REVIEWED_QUESTIONS_FILE)
+        self.retriever = Retriever(entries, self.stopwords, questions=questions)
         self.resolver = Resolver(entry_patterns(entries) + option_patterns(knowledge_dir / "guidance" / "options.yml"))
         self.cues = Cues.load(knowledge_dir / "understanding")
 

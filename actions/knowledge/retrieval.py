@@ -45,6 +45,10 @@ ALTERNATIVE_SHARE = 0.75
 # Keywords are what users type for that entry, answers are long and mention neighbouring subjects in
 # passing; with sublinear tf a repeat only adds log weight, so keywords are repeated three times.
 NAME_REPEAT, KEYWORD_REPEAT, TITLE_REPEAT = 2, 3, 1
+# Questions staff confirmed for an entry (knowledge/retrieval/reviewed_questions.yml, written by the staff
+# merge) add their content words as often as the keywords: they are what users really type for that entry. At
+# the title's weight (once) a reviewed question still only reached "the closest information" (0.15 < 0.24).
+QUESTION_REPEAT = KEYWORD_REPEAT
 # Entries whose title or keywords name a measure or cluster ("Kmo-portefeuille: apply within 14 days")
 # answer one aspect of it. Naming the measure boosts them too, a little less than the measure itself, and
 # the name is then left out of the text comparison, so the rest of the question ("too late", "registered
@@ -114,10 +118,28 @@ def _joined(entry: Entry, part: str) -> str:
     return " ".join(v for lang in LANGUAGES for v in values.get(lang, []))
 
 
-def entry_document(entry: Entry) -> str:
-    """The text an entry is found by: names and keywords repeated, then titles and answers."""
+def load_reviewed_questions(path: Path) -> Dict[str, List[str]]:
+    """Reviewed example questions by entry id, all languages together (none when the file does not exist)."""
+    if not path.exists():
+        return {}
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return {
+        str(entry_id): [str(q) for lang in LANGUAGES for q in (by_lang or {}).get(lang) or []]
+        for entry_id, by_lang in data.items()
+    }
+
+
+def entry_document(entry: Entry, questions: Sequence[str] = (), stopwords: Iterable[str] = ()) -> str:
+    """The text an entry is found by: names and keywords repeated, titles, reviewed questions, answers.
+
+    Of the reviewed questions only the content words count (stop words are left out), so "how do I ..." in
+    many questions does not pull every question towards the entries that have some.
+    """
     names, keywords = _joined(entry, "synonyms"), _joined(entry, "keywords")
     parts = [names] * NAME_REPEAT + [keywords] * KEYWORD_REPEAT + [_joined(entry, "title")] * TITLE_REPEAT
+    stop = set(stopwords)
+    content = " ".join(w for q in questions for w in fold(q).split() if w not in stop)
+    parts += [content] * QUESTION_REPEAT if content else []
     return fold(" ".join(parts + [_joined(entry, "answer")]))
 
 
@@ -156,6 +178,7 @@ class Retriever:
         stopwords: Iterable[str] = (),
         threshold: float = DEFAULT_THRESHOLD,
         tentative: float = DEFAULT_TENTATIVE,
+        questions: Optional[Dict[str, List[str]]] = None,
     ):
         self.entries = list(entries)
         self.threshold, self.tentative = threshold, tentative
@@ -164,7 +187,8 @@ class Retriever:
         self._family = families(self.entries)
         self._words = TfidfVectorizer(analyzer=WordAnalyzer(self._stop), sublinear_tf=True)
         self._chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True)
-        documents = [entry_document(e) for e in self.entries]
+        questions = questions or {}
+        documents = [entry_document(e, questions.get(e.id, ()), self._stop) for e in self.entries]
         self._word_matrix = self._words.fit_transform(documents)
         self._char_matrix = self._chars.fit_transform(documents)
 
