@@ -54,8 +54,8 @@ class Decision:
     text: str
     language: str
     correct_intent: str
-    knowledge_entry: Optional[str]
-    predicted_intent: Optional[str]
+    knowledge_entry: Optional[str] = None
+    predicted_intent: Optional[str] = None
 
 
 def item_row(item: InboxItem) -> Dict[str, Any]:
