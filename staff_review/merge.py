@@ -27,6 +27,7 @@ from actions.paths import ROOT
 from actions.text import fold
 
 from .evaluation_sets import evaluation_texts, load_yaml
+from .redact import KINDS
 
 LANGUAGES = ("en", "nl")
 IGNORE, KNOWLEDGE = "ignore", "knowledge"
@@ -44,6 +45,9 @@ QUESTIONS_HEADER = (
 # Rasa reads "[text](entity)", "[text]{...}" and "[text][...]" in an example as an entity annotation; a user's
 # message (e.g. with a redaction placeholder "[EMAIL]") must stay plain text.
 _ANNOTATION = re.compile(r"\](?=[({\[])")
+# The redaction placeholders say where a user's contact details were; they are not part of the question, and
+# an example full of "[EMAIL]" would teach the model a token no user types. They are left out of examples.
+_PLACEHOLDERS = re.compile(r"\[(?:%s)\]" % "|".join(kind.upper() for kind in KINDS))
 
 
 class DecisionLike(Protocol):
@@ -102,8 +106,9 @@ class MergeResult:
 
 
 def clean_text(text: str) -> str:
-    """One line of plain text: control characters dropped, spacing collapsed, no entity annotation syntax."""
+    """One line of plain text: no control characters, redaction placeholders or entity annotation syntax."""
     text = "".join(" " if unicodedata.category(c).startswith("C") else c for c in text or "")
+    text = _PLACEHOLDERS.sub(" ", text)
     return _ANNOTATION.sub("] ", " ".join(text.split())).strip()
 
 
