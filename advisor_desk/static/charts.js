@@ -34,9 +34,10 @@ const Charts = (() => {
 
   // line(container, {labels: ["2026-11-01", ...], series: [{name, values}], percent: bool})
   function line(container, { labels, series, percent }) {
-    const width = 560, height = 220, left = 44, right = 12, top = 10, bottom = 36;
+    const width = 560, height = 220, left = 44, right = 24, top = 10, bottom = 36;
     const all = series.flatMap((s) => s.values);
-    const max = percent ? Math.min(1, niceMax(Math.max(0.05, ...all))) : niceMax(Math.max(1, ...all));
+    // counts get whole-number ticks (the axis has four steps), rates whole percentages
+    const max = percent ? Math.min(1, niceMax(Math.max(0.05, ...all))) : Math.ceil(niceMax(Math.max(1, ...all)) / 4) * 4;
     const x = (i) => left + (labels.length < 2 ? (width - left - right) / 2 : (i * (width - left - right)) / (labels.length - 1));
     const y = (v) => top + (height - top - bottom) * (1 - v / max);
     const fmt = (v) => (percent ? `${Math.round(v * 100)}%` : String(Math.round(v * 10) / 10));
