@@ -49,7 +49,7 @@ class Said:
 
 @dataclass
 class Conversation:
-    """One conversation: who, in which language, how many days and hours ago it started, what was said."""
+    """One conversation: who, in which language, how many days ago it started (fractions too), what was said."""
 
     sender_id: str
     language: str
@@ -98,6 +98,36 @@ CONVERSATIONS = [
         Said("do I need a permit to sell food from a van", "ask_permits", 0.62, "action_answer_question",
              "Mobile food trade needs an ambulant trading card.", response="utter_answer_closest",
              topic="permits"),
+    ]),
+    # answered with confidence: the everyday traffic around the messages worth reviewing
+    Conversation("web-koen-3e77", "nl", 8.3, [
+        Said("hoe start ik als zelfstandige in bijberoep", "ask_startup", 0.91, "action_answer_question",
+             "Als zelfstandige in bijberoep schrijf je je in bij een ondernemingsloket.", response="utter_answer",
+             topic="startup"),
+    ]),
+    Conversation("web-marie-a210", "en", 6.2, [
+        Said("what does VLAIO do for small companies", "ask_agency", 0.88, "action_answer_question",
+             "VLAIO supports entrepreneurs in Flanders with advice, subsidies and networks.",
+             response="utter_answer", topic="agency"),
+    ]),
+    Conversation("web-tom-77c4", "en", 5.4, [
+        Said("how do I open a business in Ghent", "ask_startup", 0.86, "action_answer_question",
+             "To start a business you register it with an enterprise counter.", response="utter_answer",
+             topic="startup"),
+    ]),
+    Conversation("web-els-0f52", "nl", 3.1, [
+        Said("waar vind ik een bedrijventerrein in Limburg", "ask_location", 0.79, "action_answer_question",
+             "De Vlaamse overheid houdt een overzicht bij van bedrijventerreinen.", response="utter_answer",
+             topic="location"),
+    ]),
+    Conversation("web-noah-c3b8", "en", 1.4, [
+        Said("is there a loan guarantee for starters", "ask_financing", 0.84, "action_answer_question",
+             "The Flemish guarantee scheme covers part of a bank loan.", response="utter_answer",
+             topic="financing"),
+    ]),
+    Conversation("web-lies-91e0", "nl", 0.6, [
+        Said("welke vergunning heb ik nodig voor een foodtruck", "ask_permits", 0.83, "action_answer_question",
+             "Voor ambulante handel heb je een machtiging nodig.", response="utter_answer", topic="permits"),
     ]),
 ]
 
@@ -268,7 +298,6 @@ def chrome(window: Tuple[int, int] = WINDOW) -> Any:
         "--disable-dev-shm-usage",
         "--disable-gpu",
         f"--window-size={window[0]},{window[1]}",
-        "--lang=en-GB",
         "--force-device-scale-factor=1",
     ):
         options.add_argument(argument)

@@ -100,7 +100,7 @@ def test_the_overview_draws_the_charts_from_the_data(browser: Any, desk: DeskPro
 
     topics = browser.find_element(By.ID, "chart-topics").find_elements(By.CSS_SELECTOR, "text.tick")
     topic_counts = dict(zip([t.text for t in topics][0::2], (int(t.text) for t in topics[1::2]), strict=True))
-    assert topic_counts["financing"] == 2 and topic_counts["permits"] == 2
+    assert topic_counts["financing"] == 3 and topic_counts["permits"] == 3 and topic_counts["startup"] == 2
 
     rates = browser.find_element(By.ID, "chart-rates")
     assert len(rates.find_elements(By.TAG_NAME, "polyline")) == 4
