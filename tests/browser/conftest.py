@@ -10,7 +10,9 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any, Dict, List
 
 import pytest
@@ -57,6 +59,7 @@ def browser_session(desk: DeskProcess) -> Iterator[Any]:
 def browser(request: pytest.FixtureRequest, browser_session: Any, desk: DeskProcess) -> Iterator[Any]:
     """The module's Chromium for one test: logged out, fresh console; evidence saved if the test fails."""
     console_messages(browser_session)  # drop what earlier tests left
+    shutil.rmtree(_evidence_folder(request.node.name), ignore_errors=True)  # evidence of an earlier run
     browser_session.delete_all_cookies()
     seen: List[Dict[str, Any]] = []
     yield browser_session
@@ -70,8 +73,12 @@ def browser(request: pytest.FixtureRequest, browser_session: Any, desk: DeskProc
         pytest.fail("SEVERE browser console messages:\n" + "\n".join(e.get("message", "") for e in severe))
 
 
+def _evidence_folder(test_name: str) -> Path:
+    return EVIDENCE / re.sub(r"[^\w.-]+", "_", test_name)
+
+
 def _save_evidence(test_name: str, driver: Any, console: List[Dict[str, Any]], desk: DeskProcess) -> None:
-    folder = EVIDENCE / re.sub(r"[^\w.-]+", "_", test_name)
+    folder = _evidence_folder(test_name)
     folder.mkdir(parents=True, exist_ok=True)
     try:
         driver.save_screenshot(str(folder / "screenshot.png"))
