@@ -17,7 +17,7 @@ TRAIN_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/nul
 SPACY_MODEL  := spacy_pipeline/meta.json
 MODEL_STAMP  := models/.trained
 
-.PHONY: help install spacy train run shell validate lint test eval eval-blind calibration advisor review-export purge erase retrain clean
+.PHONY: help install spacy train run shell validate lint test eval eval-blind calibration advisor review-export purge erase retrain browser screenshots clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 12
@@ -54,8 +54,31 @@ lint: install ## ruff (style, imports, Google docstrings) and mypy (types of act
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
 
-test: train lint ## every test: knowledge, actions, NLU hold-outs, stories, servers, desk
+test: train lint browser ## every test: knowledge, actions, NLU hold-outs, stories, servers, desk, browser
 	$(PY) -m pytest
+
+# Debian's chromium and chromium-driver for tests/browser: installed when missing if we are root or sudo works
+# without a password; otherwise a message says how, and the browser tests skip (they fail when CI is set).
+BROWSER_PACKAGES := chromium chromium-driver
+BROWSER_HINT := sudo apt-get install -y $(BROWSER_PACKAGES)   (or make browser as root)
+browser: ## Chromium and chromedriver for the browser tests (Debian packages)
+	@if command -v chromedriver >/dev/null && { command -v chromium || command -v chromium-browser; } >/dev/null; then \
+	  exit 0; \
+	fi; \
+	if [ "$$(id -u)" = 0 ]; then SUDO=; elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then SUDO=sudo; \
+	else SUDO=none; fi; \
+	if [ "$$SUDO" != none ] && command -v apt-get >/dev/null; then \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  $$SUDO apt-get install -y $(BROWSER_PACKAGES) \
+	    || { $$SUDO apt-get update && $$SUDO apt-get install -y $(BROWSER_PACKAGES); } \
+	    || echo "Could not install Chromium: the browser tests will be skipped. Try: $(BROWSER_HINT)" >&2; \
+	else \
+	  echo "Chromium is not installed: the browser tests (tests/browser) will be skipped." >&2; \
+	  echo "Install it with: $(BROWSER_HINT)" >&2; \
+	fi
+
+screenshots: install browser ## the README's pictures of the staff pages (docs/images/), from a desk with sample data
+	$(PY) scripts/screenshots.py --out docs/images
 
 eval: train ## score the assistant on ../shared/eval (real servers)
 	$(PY) ../shared/eval/run_eval.py

@@ -34,16 +34,19 @@ const Charts = (() => {
 
   // line(container, {labels: ["2026-11-01", ...], series: [{name, values}], percent: bool})
   function line(container, { labels, series, percent }) {
-    const width = 560, height = 220, left = 44, right = 12, top = 10, bottom = 36;
+    const width = 560, height = 220, left = 44, right = 24, top = 10, bottom = 36;
     const all = series.flatMap((s) => s.values);
-    const max = percent ? Math.min(1, niceMax(Math.max(0.05, ...all))) : niceMax(Math.max(1, ...all));
+    // up to four steps on the axis; counts step by whole numbers (a peak of 1 is an axis 0-1, not 0-0.25-…-1)
+    const peak = percent ? Math.min(1, niceMax(Math.max(0.05, ...all))) : niceMax(Math.max(1, ...all));
+    const steps = percent ? 4 : Math.min(4, peak);
+    const max = percent ? peak : Math.ceil(peak / steps) * steps;
     const x = (i) => left + (labels.length < 2 ? (width - left - right) / 2 : (i * (width - left - right)) / (labels.length - 1));
     const y = (v) => top + (height - top - bottom) * (1 - v / max);
     const fmt = (v) => (percent ? `${Math.round(v * 100)}%` : String(Math.round(v * 10) / 10));
     const chart = svg("svg", { viewBox: `0 0 ${width} ${height}`, role: "img", class: "chart-svg" });
     chart.append(svg("title", {}, series.map((s) => s.name).join(", ")));
-    for (let t = 0; t <= 4; t += 1) {
-      const value = (max * t) / 4;
+    for (let t = 0; t <= steps; t += 1) {
+      const value = (max * t) / steps;
       chart.append(svg("line", { x1: left, x2: width - right, y1: y(value), y2: y(value), class: "grid" }));
       chart.append(svg("text", { x: left - 6, y: y(value) + 4, "text-anchor": "end", class: "tick" }, fmt(value)));
     }

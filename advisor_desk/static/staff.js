@@ -90,8 +90,10 @@
         el("p", {}, line.text));
     });
     $("context").replaceChildren(...lines);
-    const focus = $("context").querySelector(".focus");
-    if (focus) focus.scrollIntoView({ block: "center" });
+    // Scroll the transcript box only: scrollIntoView would scroll the whole page away from the list.
+    const box = $("context");
+    const focus = box.querySelector(".focus");
+    if (focus) box.scrollTop = focus.offsetTop - box.offsetTop - (box.clientHeight - focus.offsetHeight) / 2;
   }
 
   function select(i) {
