@@ -151,6 +151,7 @@ def main() -> int:
                     f"  Action server:    http://localhost:{action_port}/health",
                     f"  Advisor desk:     http://localhost:{desk_port}/",
                     "                    first account: make advisor USERNAME=you ROLE=admin",
+                    f"  Staff review:     http://localhost:{desk_port}/staff (role staff or admin; README Staff guide)",
                     "Press Ctrl-C to stop everything.",
                     "",
                 ]

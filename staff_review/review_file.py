@@ -9,6 +9,7 @@ at once, each naming its row, so that a reviewer fixes the file in one go.
 from __future__ import annotations
 
 import csv
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, Iterable, List, Optional, Set
@@ -58,11 +59,16 @@ class Decision:
     predicted_intent: Optional[str] = None
 
 
+def printable(text: str) -> str:
+    """The text without control characters (a NUL, an escape): CSV cannot hold a NUL, and no reviewer can read one."""
+    return " ".join("".join(" " if unicodedata.category(c) == "Cc" else c for c in text).split())
+
+
 def item_row(item: InboxItem) -> Dict[str, Any]:
     """The review-file row of one inbox item (decision columns empty)."""
     return {
         "key": item.key,
-        "text": item.text,
+        "text": printable(item.text),
         "language": item.language,
         "predicted_intent": item.predicted_intent,
         "confidence": round(item.confidence, 3),

@@ -110,3 +110,10 @@ def test_a_reviewer_may_not_put_personal_data_back(exported):
     yaml_path.write_text(yaml.safe_dump(rows), encoding="utf-8")
     with pytest.raises(ReviewFileError, match="row 1 .*personal data"):
         read_decisions(yaml_path)
+
+
+def test_control_characters_typed_by_a_user_do_not_break_the_export(tmp_path):
+    items, _ = build_inbox([turn("zero\u0000width\u001b question about a permit")], InboxFilter())
+    csv_file, yaml_file = write_review_files(items, tmp_path / "review")
+    assert [r["text"] for r in csv_rows(csv_file)] == ["zero width question about a permit"]
+    assert [r["text"] for r in yaml.safe_load(yaml_file.read_text())] == ["zero width question about a permit"]
