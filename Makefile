@@ -13,7 +13,8 @@ export ACTION_PORT ?= 5055
 export VAR_DIR ?= var
 
 KNOWLEDGE    := $(wildcard knowledge/*.yml) knowledge/guidance/options.yml
-TRAIN_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null)
+# The folders too: a removed data file changes its folder's time, so removing examples also retrains.
+TRAIN_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null) $(shell find data -type d 2>/dev/null)
 SPACY_MODEL  := spacy_pipeline/meta.json
 MODEL_STAMP  := models/.trained
 

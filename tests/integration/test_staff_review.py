@@ -15,7 +15,6 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-import requests
 import yaml
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import UserUttered
@@ -28,49 +27,31 @@ from staff_review.test_stories import conversation_to_test_story
 from tests.servers import ROOT
 
 pytestmark = pytest.mark.servers
-# Messages the model has no intent for; the first one the running server sends to the fallback (with contact
-# details in it) is the misunderstood message of these tests, so they do not hang on one model's guess.
-MISUNDERSTOOD_CANDIDATES = (
-    "my gizmo wobble flux {contact} frobnicate",
-    "zorp blicket {contact} wug dax toma",
-    "the flibber snarfs a quux {contact} gribble",
-    "plonk vexi dramble {contact} hurr",
-)
+# A message the model has no intent for, typed twice with different contact details. Which intent a model
+# guesses for it changes with every training, so the tests compare with what the server recorded (read through
+# its HTTP API) and require only what holds for any model: the bot did not understand it (fallback or a hedged
+# answer), and it is the first thing staff see.
+MISUNDERSTOOD = "my gizmo wobble flux {contact} frobnicate"
+CONTACTS = ("jan.peeters@example.com 0470 12 34 56", "an@firma.be +32 470 98 76 54")
+NOT_UNDERSTOOD = {"fallback", "hedged"}
 DUTCH = "hoeveel kost de inschrijving bij een ondernemingsloket?"
 ASK_PERSON = "I'd like to talk to a person please"
 HANDOFF_ANSWERS = ("/affirm", "An", "an.peeters@example.com", "English", "payment problems with a supplier")
 
 
-def parsed_intent(stack, text):
-    response = requests.post(
-        f"{stack.rasa_url}/model/parse", params={"token": stack.token}, json={"text": text}, timeout=60
-    )
-    response.raise_for_status()
-    return response.json()["intent"]["name"]
+@pytest.fixture(scope="module")
+def redacted():
+    return MISUNDERSTOOD.format(contact="[EMAIL] [PHONE]")
 
 
 @pytest.fixture(scope="module")
-def misunderstood(stack):
-    """The message template (with `{contact}`) the model sends to the fallback."""
-    for template in MISUNDERSTOOD_CANDIDATES:
-        if parsed_intent(stack, template.format(contact="jan.peeters@example.com 0470 12 34 56")) == "nlu_fallback":
-            return template
-    pytest.fail("the model classifies every nonsense candidate: add one it sends to the fallback")
-
-
-@pytest.fixture(scope="module")
-def redacted(misunderstood):
-    return misunderstood.format(contact="[EMAIL] [PHONE]")
-
-
-@pytest.fixture(scope="module")
-def held(stack, misunderstood):
+def held(stack):
     """Four conversations: one misunderstanding typed twice with contact details, a handoff, a Dutch question."""
     run = uuid.uuid4().hex[:8]
     senders = {name: f"staff-{name}-{run}" for name in ("miss1", "miss2", "handoff", "dutch")}
     since = datetime.now() - timedelta(seconds=1)
-    stack.say(senders["miss1"], misunderstood.format(contact="jan.peeters@example.com 0470 12 34 56"))
-    stack.say(senders["miss2"], misunderstood.format(contact="an@firma.be +32 470 98 76 54"))
+    for name, contact in zip(("miss1", "miss2"), CONTACTS, strict=True):
+        stack.say(senders[name], MISUNDERSTOOD.format(contact=contact))
     stack.say(senders["handoff"], ASK_PERSON)
     for answer in HANDOFF_ANSWERS:
         stack.say(senders["handoff"], answer)
@@ -83,14 +64,16 @@ def held(stack, misunderstood):
         "until": datetime.now() + timedelta(seconds=1),
         "engine": make_engine(f"sqlite:///{stack.workdir / 'tracker.db'}"),
         "db_url": f"sqlite:///{stack.workdir / 'tracker.db'}",
+        "understood": stack.tracker(senders["miss1"])["latest_message"]["intent"]["name"],
     }
 
 
 def test_turns_carry_intent_confidence_language_and_outcome(held):
     engine, senders = held["engine"], held["senders"]
     (missed,) = load_turns(engine, sender_id=senders["miss1"])
-    assert missed.intent == "nlu_fallback" and "fallback" in missed.outcomes
-    assert missed.confidence < 0.5 and missed.language == "en" and missed.bot_replies
+    assert missed.intent == held["understood"] and NOT_UNDERSTOOD & missed.outcomes
+    assert ("fallback" in missed.outcomes) == (missed.intent == "nlu_fallback")
+    assert missed.language == "en" and missed.bot_replies
 
     handoff = load_turns(engine, sender_id=senders["handoff"])
     assert handoff[0].text == ASK_PERSON and handoff[0].intent == "ask_human"
@@ -130,8 +113,8 @@ def test_export_writes_redacted_grouped_review_files(held, redacted, tmp_path):
     assert [r["text"] for r in rows] == [r["text"] for r in yaml_rows]
     by_text = {r["text"]: r for r in rows}
     missed = by_text[redacted]
-    assert missed["count"] == "2" and missed["predicted_intent"] == "nlu_fallback"
-    assert "fallback" in missed["outcomes"] and missed["correct_intent"] == ""
+    assert missed["count"] == "2" and missed["predicted_intent"] == held["understood"]
+    assert NOT_UNDERSTOOD & set(missed["outcomes"].split()) and missed["correct_intent"] == ""
     assert by_text[DUTCH]["language"] == "nl"
     texts = [r["text"] for r in rows]
     assert texts.index(redacted) < texts.index(DUTCH)  # misunderstood and frequent first
@@ -150,9 +133,13 @@ def test_filters_on_real_turns(held, redacted):
 
     assert texts(language="nl") == {DUTCH: 1}
     assert texts(outcome="handoff") == {ASK_PERSON: 1}
-    assert texts(outcome="fallback") == {redacted: 2}
+    missed = [t for t in turns if t.sender_id in (held["senders"]["miss1"], held["senders"]["miss2"])]
+    for outcome in NOT_UNDERSTOOD:
+        expected = sum(outcome in t.outcomes for t in missed)
+        assert texts(outcome=outcome).get(redacted, 0) == expected
+    assert sum(texts(outcome=outcome).get(redacted, 0) for outcome in NOT_UNDERSTOOD) >= 2
     assert texts(intent="ask_startup") == {DUTCH: 1}
-    assert redacted in texts(max_confidence=0.5) and DUTCH not in texts(max_confidence=0.5)
+    assert DUTCH in texts(min_confidence=0.5) and DUTCH not in texts(max_confidence=0.5)
 
 
 def test_context_is_redacted_and_hides_the_handoff_details(held, redacted):
