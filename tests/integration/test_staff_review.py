@@ -24,7 +24,7 @@ from cases.database import make_engine
 from staff_review.conversations import load_turns
 from staff_review.inbox import InboxFilter, build_inbox, conversation_context
 from staff_review.test_stories import conversation_to_test_story
-from tests.servers import ROOT
+from tests.servers import ROOT, Stack
 
 pytestmark = pytest.mark.servers
 # A message the model has no intent for, typed twice with different contact details. Which intent a model
@@ -37,6 +37,21 @@ NOT_UNDERSTOOD = {"fallback", "hedged"}
 DUTCH = "hoeveel kost de inschrijving bij een ondernemingsloket?"
 ASK_PERSON = "I'd like to talk to a person please"
 HANDOFF_ANSWERS = ("/affirm", "An", "an.peeters@example.com", "English", "payment problems with a supplier")
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory):
+    """Servers of this module only.
+
+    The export reads the whole tracker store, and the session's shared servers hold the same questions from
+    other tests, in other conversations and languages.
+    """
+    running = Stack(tmp_path_factory.mktemp("staff-review-stack"))
+    try:
+        running.start()
+        yield running
+    finally:
+        running.stop()
 
 
 @pytest.fixture(scope="module")
