@@ -8,7 +8,6 @@ train, compare, activate) is the CLI's job: what the page starts is exactly what
 from __future__ import annotations
 
 import asyncio
-import csv
 import logging
 import os
 import sys
@@ -20,50 +19,34 @@ from typing import Any, Dict, List, Optional, Sequence
 from sqlalchemy.engine import Engine
 
 from cases.database import ROOT, data_dir
+from staff_review.review_file import write_csv_rows
 
 from . import review_store
 
 log = logging.getLogger(__name__)
 
-# The review file's columns (staff_review.review_file), in order.
-COLUMNS = (
-    "key",
-    "text",
-    "language",
-    "predicted_intent",
-    "confidence",
-    "count",
-    "outcomes",
-    "correct_intent",
-    "knowledge_entry",
-    "note",
-)
 DEFAULT_COMMAND = (sys.executable, "-m", "staff_review", "retrain")
 LOG_TAIL_LINES = 60
 
 
 def write_review_file(decisions: List[Dict[str, Any]], path: Path) -> Path:
     """Write decisions as a review CSV (the same columns as `make review-export`, filled in)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=COLUMNS)
-        writer.writeheader()
-        for decision in decisions:
-            writer.writerow(
-                {
-                    "key": decision["key"],
-                    "text": decision["text"],
-                    "language": decision["language"],
-                    "predicted_intent": decision["predicted_intent"] or "",
-                    "confidence": "" if decision["confidence"] is None else f"{decision['confidence']:.4f}",
-                    "count": decision["count"],
-                    "outcomes": " ".join(decision["outcomes"]),
-                    "correct_intent": decision["correct_intent"],
-                    "knowledge_entry": decision["knowledge_entry"] or "",
-                    "note": decision["note"],
-                }
-            )
-    return path
+    rows = (
+        {
+            "key": decision["key"],
+            "text": decision["text"],
+            "language": decision["language"],
+            "predicted_intent": decision["predicted_intent"] or "",
+            "confidence": "" if decision["confidence"] is None else f"{decision['confidence']:.4f}",
+            "count": decision["count"],
+            "outcomes": " ".join(decision["outcomes"]),
+            "correct_intent": decision["correct_intent"],
+            "knowledge_entry": decision["knowledge_entry"] or "",
+            "note": decision["note"],
+        }
+        for decision in decisions
+    )
+    return write_csv_rows(rows, path)
 
 
 def log_tail(path: Path, lines: int = LOG_TAIL_LINES) -> str:

@@ -80,15 +80,19 @@ def item_row(item: InboxItem) -> Dict[str, Any]:
     }
 
 
-def write_csv(items: Iterable[InboxItem], path: Path) -> Path:
-    """Write the items as CSV (UTF-8, header row) to `path`."""
+def write_csv_rows(rows: Iterable[Dict[str, Any]], path: Path) -> Path:
+    """Write review-file rows (dicts with the COLUMNS) as CSV (UTF-8, header row) to `path`."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=COLUMNS)
         writer.writeheader()
-        for item in items:
-            writer.writerow(item_row(item))
+        writer.writerows(rows)
     return path
+
+
+def write_csv(items: Iterable[InboxItem], path: Path) -> Path:
+    """Write the items as CSV to `path` (decision columns empty)."""
+    return write_csv_rows((item_row(item) for item in items), path)
 
 
 def write_yaml(items: Iterable[InboxItem], path: Path) -> Path:

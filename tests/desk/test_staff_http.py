@@ -22,8 +22,9 @@ from advisor_desk import accounts
 from advisor_desk.app import create_app
 from advisor_desk.db import init_db
 from advisor_desk.rasa_client import RasaClient
-from advisor_desk.retrain_runner import COLUMNS, RetrainRunner
+from advisor_desk.retrain_runner import RetrainRunner
 from cases.database import make_engine
+from staff_review.review_file import COLUMNS
 
 from .support import ADVISORS, PASSWORD, RASA_TOKEN, Desk, FakeRasa, ServerThread
 from .test_desk_http import error_of
