@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -18,10 +17,9 @@ from advisor_desk.app import create_app
 from advisor_desk.db import init_db
 from advisor_desk.rasa_client import RasaClient
 from cases.database import make_engine
+from tests.postgres_support import require_postgres
 
 from .support import ADVISORS, PASSWORD, RASA_TOKEN, Desk, FakeRasa, ServerThread
-
-PG_URL = os.environ.get("DESK_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -39,25 +37,9 @@ def fast_password_hashing() -> Iterator[None]:
         yield
 
 
-def _postgres_available() -> bool:
-    try:
-        probe = create_engine(PG_URL)
-        with probe.connect():
-            pass
-        probe.dispose()
-    except Exception:  # noqa: BLE001 - any failure means "no server to test against"
-        return False
-    return True
-
-
 @pytest.fixture(scope="session")
 def postgres_url() -> str:
-    if not _postgres_available():
-        message = f"PostgreSQL not reachable at {PG_URL} (set DESK_TEST_PG_URL)"
-        if os.environ.get("CI"):  # every CI machine runs PostgreSQL: a missing server is a failure there
-            pytest.fail(message)
-        pytest.skip(message)
-    return PG_URL
+    return require_postgres()
 
 
 @pytest.fixture
