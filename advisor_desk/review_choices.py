@@ -14,11 +14,11 @@ import yaml
 
 from actions.knowledge.loader import read_raw
 from actions.paths import KNOWLEDGE_DIR
+from staff_review.conversations import OUTCOMES as OUTCOMES
+from staff_review.review_file import IGNORE as IGNORE
+from staff_review.review_file import KNOWLEDGE as KNOWLEDGE  # the entry id goes in knowledge_entry
 
 DOMAIN_FILE = Path(__file__).resolve().parents[1] / "domain.yml"
-IGNORE = "ignore"
-KNOWLEDGE = "knowledge"  # "new example for a knowledge entry"; the entry id goes in knowledge_entry
-OUTCOMES = ("fallback", "hedged", "handoff", "negative_feedback")
 # Offered first under the number keys: the topics users most often get wrong, then the rest of the domain.
 QUICK_FIRST = (
     "ask_startup",
