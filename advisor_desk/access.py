@@ -33,3 +33,11 @@ def can_view(advisor: Advisor, case: CaseDict) -> bool:
 def can_manage(advisor: Advisor, case: CaseDict) -> bool:
     """Notes, transfer and resolve: the holder, or an admin stepping in."""
     return is_admin(advisor) or is_assignee(advisor, case)
+
+
+def may_know(advisor: Advisor, case: CaseDict) -> bool:
+    """Whether the desk may admit the case exists: its viewers, and the advisor who last held it (resolved).
+
+    Everyone else gets the very 404 a missing case gets, so case ids cannot be probed.
+    """
+    return can_view(advisor, case) or case["advisor_id"] == advisor["id"]

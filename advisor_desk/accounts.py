@@ -20,6 +20,7 @@ from cases.models import ROLES, Advisor, utcnow
 from .models import DeskSession
 
 DEFAULT_SESSION_TTL = timedelta(hours=12)
+MIN_PASSWORD_LENGTH = 12
 
 _hasher = PasswordHasher()
 
@@ -35,6 +36,15 @@ def advisor_dict(advisor: Advisor) -> Dict[str, Any]:
     }
 
 
+def check_password_policy(password: str) -> None:
+    """Raise ValueError naming the rule a new password breaks.
+
+    Here rather than in the CLI, so every way of setting a password (CLI, scripts, a future page) obeys it.
+    """
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise ValueError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
+
+
 def create_advisor(
     engine: Engine,
     username: str,
@@ -42,10 +52,11 @@ def create_advisor(
     role: str = "advisor",
     display_name: Optional[str] = None,
 ) -> Dict[str, Any]:
-    """Create an account; raises ValueError for a bad role, empty input or a taken username."""
+    """Create an account; raises ValueError for a bad role, no username, a weak password or a taken username."""
     username = username.strip()
-    if not username or not password:
-        raise ValueError("username and password are required")
+    if not username:
+        raise ValueError("username is required")
+    check_password_policy(password)
     if role not in ROLES:
         raise ValueError(f"role must be one of {', '.join(ROLES)}")
     advisor = Advisor(
@@ -136,6 +147,13 @@ def create_session(engine: Engine, advisor_id: int, ttl: timedelta = DEFAULT_SES
     return token
 
 
+def purge_expired_sessions(engine: Engine) -> int:
+    """Delete the sessions past their expiry; returns how many. The desk runs this on a schedule."""
+    with Session(engine) as session, session.begin():
+        result = session.execute(delete(DeskSession).where(DeskSession.expires_at <= utcnow()))
+        return int(result.rowcount or 0)
+
+
 def advisor_for_token(engine: Engine, token: str) -> Optional[Dict[str, Any]]:
     """The active advisor behind an unexpired session token, else None."""
     if not token:
@@ -173,9 +191,11 @@ def set_advisor_active(engine: Engine, username: str, active: bool) -> bool:
 
 
 def set_password(engine: Engine, username: str, password: str) -> bool:
-    """Replace a password and end the advisor's sessions, so an old login cannot linger."""
-    if not password:
-        raise ValueError("password is required")
+    """Replace a password and end the advisor's sessions, so an old login cannot linger.
+
+    Raises ValueError for a password the policy refuses.
+    """
+    check_password_policy(password)
     with Session(engine) as session, session.begin():
         advisor = _by_username(session, username)
         if advisor is None:

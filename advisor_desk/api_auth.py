@@ -2,30 +2,48 @@
 
 from __future__ import annotations
 
+import math
+
 from aiohttp import web
 
 from cases import store as case_store
 
 from . import accounts
-from .api_errors import ApiError
+from .api_errors import ApiError, error_response
 from .auth import clear_session_cookie, set_session_cookie, token_from_request
+from .connection import client_address
 from .jsonio import read_json_object, required_string
-from .web_context import current_advisor, engine, run_db
+from .web_context import LOGIN_LIMITER, current_advisor, engine, run_db, run_hashing
 
 routes = web.RouteTableDef()
 
 
 @routes.post("/api/login")
 async def login(request: web.Request) -> web.Response:
-    """POST /api/login: check the credentials, start a session, return its token and set the cookie."""
+    """POST /api/login: check the credentials, start a session, return its token and set the cookie.
+
+    Too many failures for the account or the caller's address: 429 with Retry-After, before any hashing.
+    """
     body = await read_json_object(request)
     username = required_string(body, "username").strip()
     password = required_string(body, "password")
     db = engine(request)
-    advisor = await run_db(accounts.verify_login, db, username, password)
+    limiter, address = request.app[LOGIN_LIMITER], client_address(request)
+    wait = limiter.begin(username, address)
+    if wait is not None:
+        minutes = math.ceil(wait / 60)
+        refused = error_response(
+            429,
+            f"Too many failed logins. Try again in {minutes} minute{'s' if minutes > 1 else ''}.",
+            retry_after=wait,
+        )
+        refused.headers["Retry-After"] = str(wait)
+        return refused
+    advisor = await run_hashing(request, accounts.verify_login, db, username, password)
     if advisor is None:
         await run_db(case_store.audit, db, None, None, "login_failed", username[:80])
         raise ApiError(401, "Unknown username or wrong password.")
+    limiter.succeeded(username, address)
     ttl = accounts.DEFAULT_SESSION_TTL
     token = await run_db(accounts.create_session, db, advisor["id"], ttl)
     await run_db(case_store.audit, db, advisor["id"], None, "login")

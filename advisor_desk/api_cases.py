@@ -12,7 +12,7 @@ from cases import store as case_store
 from cases.models import OPEN_STATUSES
 
 from . import accounts
-from .access import can_manage, can_view, is_assignee
+from .access import can_manage, can_view, is_assignee, may_know
 from .api_errors import ApiError
 from .handback import handback_message
 from .jsonio import read_json_object, required_string, required_text
@@ -25,12 +25,14 @@ routes = web.RouteTableDef()
 CASE_PATH = r"/api/cases/{case_id:\d+}"
 # Pages poll the case and its transcript every few seconds; one audit line per window is enough.
 READ_AUDIT_WINDOW = timedelta(minutes=5)
+# One answer for a missing case and for one the advisor may not know about: no probing of case ids.
+NOT_FOUND = "No such case, or another advisor handles it."
 
 
 async def _load_case(request: web.Request) -> Dict[str, Any]:
     case = await run_db(case_store.get_case, engine(request), int(request.match_info["case_id"]))
-    if case is None:
-        raise ApiError(404, "No such case.")
+    if case is None or not may_know(current_advisor(request), case):
+        raise ApiError(404, NOT_FOUND)
     return case
 
 
@@ -105,6 +107,8 @@ async def claim(request: web.Request) -> web.Response:
     me = current_advisor(request)
     if not await run_db(case_store.claim_case, engine(request), case["id"], me["id"]):
         current = await _reload(request, case)
+        if not may_know(me, current):
+            raise ApiError(404, NOT_FOUND)  # taken by someone else: the same answer as for a missing case
         _require_open(current)
         if current["advisor_id"] == me["id"]:
             raise ApiError(409, "You already hold this case.")
@@ -120,7 +124,7 @@ async def show(request: web.Request) -> web.Response:
     case = await _load_case(request)
     _allow(
         can_view(current_advisor(request), case),
-        "This case is held by another advisor.",
+        "This case is resolved; only an admin can open it now.",
     )
     notes = await run_db(case_store.list_notes, engine(request), case["id"])
     await _audit(request, case, "read", unless_within=READ_AUDIT_WINDOW)
@@ -133,7 +137,7 @@ async def transcript(request: web.Request) -> web.Response:
     case = await _load_case(request)
     _allow(
         can_view(current_advisor(request), case),
-        "This case is held by another advisor.",
+        "This case is resolved; only an admin can open it now.",
     )
     lines = await rasa(request).transcript(case["conversation_id"])
     await _audit(request, case, "read_transcript", unless_within=READ_AUDIT_WINDOW)
@@ -145,6 +149,7 @@ async def reply(request: web.Request) -> web.Response:
     """POST /api/cases/{id}/messages: send the holder's message into the entrepreneur's chat."""
     case = await _load_case(request)
     me = current_advisor(request)
+    _require_open(case)
     _allow(is_assignee(me, case), "Only the advisor who holds this case can reply.")
     text = required_text(await read_json_object(request))
     await rasa(request).send_advisor_message(case["conversation_id"], text, me["display_name"])
@@ -158,12 +163,15 @@ async def add_note(request: web.Request) -> web.Response:
     """POST /api/cases/{id}/notes: add an internal note to the case."""
     case = await _load_case(request)
     me = current_advisor(request)
+    _require_open(case)
     _allow(
         can_manage(me, case),
         "Only the advisor who holds this case (or an admin) can add notes.",
     )
     text = required_text(await read_json_object(request))
     note = await run_db(case_store.add_note, engine(request), case["id"], me["id"], text)
+    if note is None:
+        raise ApiError(409, "This case is already resolved.")  # resolved while the note was on its way
     await _audit(request, case, "note")
     return web.json_response({"note": note}, status=201)
 
@@ -199,8 +207,10 @@ async def transfer(request: web.Request) -> web.Response:
 async def resolve(request: web.Request) -> web.Response:
     """Close the case and give the chat back to the bot.
 
-    Rasa is told first: if it is down the case stays open and can be resolved again, instead
-    of ending up resolved with the entrepreneur stuck in a paused chat.
+    The case is resolved first, by one conditional UPDATE on the holder this request saw: a transfer
+    that got in before makes it fail (409, Rasa untouched), one that comes after finds the case closed.
+    So the bot is never resumed while another advisor holds the case. If Rasa then fails, the case is
+    reopened as it was (502) and can be resolved again, instead of leaving the entrepreneur in a paused chat.
     """
     case = await _load_case(request)
     _require_open(case)
@@ -208,18 +218,21 @@ async def resolve(request: web.Request) -> web.Response:
         can_manage(current_advisor(request), case),
         "Only the advisor who holds this case (or an admin) can resolve it.",
     )
+    db = engine(request)
+    if not await run_db(case_store.resolve_case, db, case["id"], expected_advisor_id=case["advisor_id"]):
+        raise ApiError(409, "The case changed meanwhile; reload it and try again.")
     client = rasa(request)
     conversation_id = case["conversation_id"]
-    await client.send_bot_message(conversation_id, handback_message(case["language"]), {"handback": True})
-    await client.resume(conversation_id)
-    await client.set_slot(conversation_id, "case_id", None)
-    resolved = await run_db(
-        case_store.resolve_case,
-        engine(request),
-        case["id"],
-        expected_advisor_id=case["advisor_id"],
-    )
-    if not resolved:
-        raise ApiError(409, "The case changed meanwhile; reload it and try again.")
+    try:
+        await client.send_bot_message(conversation_id, handback_message(case["language"]), {"handback": True})
+        await client.resume(conversation_id)
+        await client.set_slot(conversation_id, "case_id", None)
+    except Exception:
+        reopened = await run_db(
+            case_store.reopen_case, db, case["id"], status=case["status"], advisor_id=case["advisor_id"]
+        )
+        if not reopened:
+            log.error("Case %s stays resolved although handing the chat back to the bot failed", case["id"])
+        raise
     await _audit(request, case, "resolve")
     return web.json_response({"case": await _reload(request, case)})

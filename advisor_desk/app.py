@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Dict, Optional
 
@@ -14,10 +15,14 @@ from staff_review.tracker_db import tracker_engine_from_env
 from . import api_admin, api_auth, api_cases, api_staff, pages, review_store, staff_pages
 from .api_errors import error_middleware
 from .auth import auth_middleware
+from .connection import is_https
+from .csrf import csrf_middleware
 from .db import engine_from_env, init_db
+from .login_limit import LoginLimiter
 from .rasa_client import RasaClient
 from .retrain_runner import RetrainRunner
-from .web_context import ENGINE, RASA, REPORTS_DIR, RETRAIN, TRACKER_ENGINE
+from .session_purge import session_purger
+from .web_context import ENGINE, HASH_POOL, LOGIN_LIMITER, RASA, REPORTS_DIR, RETRAIN, TRACKER_ENGINE
 
 STATIC_DIR = Path(__file__).with_name("static")
 REPORTS = ROOT / "reports" / "retrain"
@@ -32,6 +37,10 @@ SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
     "Referrer-Policy": "no-referrer",
 }
+# Sent only on responses that went out over HTTPS (see connection.is_https): browsers then refuse plain HTTP
+# to the desk for a year, so a network attacker cannot strip TLS and read a session cookie.
+HSTS = "max-age=31536000"
+HASH_WORKERS = 2  # password checks at once; more logins wait their turn, other requests do not
 
 
 async def health(_request: web.Request) -> web.Response:
@@ -41,6 +50,8 @@ async def health(_request: web.Request) -> web.Response:
 
 async def _add_security_headers(request: web.Request, response: web.StreamResponse) -> None:
     response.headers.update(SECURITY_HEADERS)
+    if is_https(request):
+        response.headers["Strict-Transport-Security"] = HSTS
     if request.path.startswith("/api/"):
         response.headers["Cache-Control"] = "no-store"
 
@@ -76,12 +87,16 @@ def create_app(
     init_db(db)
     review_store.interrupt_running(db)  # a run the previous desk process started has no one watching it
 
-    app = web.Application(middlewares=[error_middleware, auth_middleware])
+    hash_pool = ThreadPoolExecutor(max_workers=HASH_WORKERS, thread_name_prefix="desk-hashing")
+    app = web.Application(middlewares=[error_middleware, csrf_middleware, auth_middleware])
     app[ENGINE] = db
     app[RASA] = client
     app[TRACKER_ENGINE] = tracker
     app[RETRAIN] = runner
     app[REPORTS_DIR] = reports_dir if reports_dir is not None else REPORTS
+    app[LOGIN_LIMITER] = LoginLimiter()
+    app[HASH_POOL] = hash_pool
+    app.cleanup_ctx.append(session_purger)
     app.router.add_get("/health", health)
     for module in (api_auth, api_cases, api_admin, api_staff, pages, staff_pages):
         app.router.add_routes(module.routes)
@@ -90,6 +105,7 @@ def create_app(
 
     async def _close(_app: web.Application) -> None:
         await runner.stop(db)
+        hash_pool.shutdown(wait=False, cancel_futures=True)
         if owns_tracker:
             tracker.dispose()
         if owns_rasa:

@@ -22,22 +22,22 @@ from cases.models import ROLES
 from . import accounts
 from .db import engine_from_env, init_db
 
-MIN_PASSWORD_LENGTH = 12
-
 
 class CommandError(Exception):
     """A problem the operator can fix; printed without a traceback."""
 
 
 def read_password() -> str:
-    """The new password from DESK_PASSWORD, else asked twice; at least MIN_PASSWORD_LENGTH characters."""
+    """The new password from DESK_PASSWORD, else asked twice; checked early against the accounts' policy."""
     password = os.environ.get("DESK_PASSWORD")
     if password is None:
         password = getpass.getpass("Password: ")
         if getpass.getpass("Repeat password: ") != password:
             raise CommandError("the passwords do not match")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise CommandError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
+    try:
+        accounts.check_password_policy(password)
+    except ValueError as exc:
+        raise CommandError(str(exc)) from exc
     return password
 
 

@@ -209,9 +209,40 @@ def resolve_case(engine: Engine, case_id: int, *, expected_advisor_id: Optional[
     )
 
 
-def add_note(engine: Engine, case_id: int, advisor_id: int, text: str) -> Dict[str, Any]:
-    """Add an advisor's note to a case; returns the note with the advisor's name."""
+def reopen_case(engine: Engine, case_id: int, *, status: str, advisor_id: Optional[int]) -> bool:
+    """Undo a resolve whose hand-back to the bot failed: back to `status` with `advisor_id`.
+
+    False if the case is no longer resolved with that holder, or if the conversation has opened a
+    new case meanwhile (one open case per conversation).
+    """
+    try:
+        return _conditional_update(
+            engine,
+            case_id,
+            Case.status == "resolved",
+            _equals(Case.advisor_id, advisor_id),
+            status=status,
+            resolved_at=None,
+        )
+    except IntegrityError:
+        return False
+
+
+def add_note(engine: Engine, case_id: int, advisor_id: int, text: str) -> Optional[Dict[str, Any]]:
+    """Add an advisor's note to an open case; returns the note with the advisor's name, or None if resolved.
+
+    The case row is touched first in the same transaction, which locks it: a concurrent resolve either
+    comes before (no note) or waits for the note.
+    """
     with Session(engine) as session, session.begin():
+        touched = session.execute(
+            update(Case)
+            .where(Case.id == case_id, Case.status.in_(OPEN_STATUSES))
+            .values(updated_at=utcnow())
+            .execution_options(synchronize_session=False)
+        )
+        if touched.rowcount != 1:
+            return None
         note = CaseNote(case_id=case_id, advisor_id=advisor_id, text=text, created_at=utcnow())
         session.add(note)
         session.flush()

@@ -11,9 +11,10 @@ const Desk = (() => {
 
   async function api(method, path, body) {
     const options = { method, credentials: "same-origin", headers: {} };
-    if (body !== undefined) {
+    if (method !== "GET" && method !== "HEAD") {
+      // The desk refuses a state-changing call that is not JSON (its CSRF guard), so even a bare claim sends {}.
       options.headers["Content-Type"] = "application/json";
-      options.body = JSON.stringify(body);
+      options.body = JSON.stringify(body === undefined ? {} : body);
     }
     let response;
     try {

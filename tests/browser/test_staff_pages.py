@@ -77,6 +77,16 @@ def test_a_wrong_password_is_refused_on_the_form(browser: Any, desk: DeskProcess
     browser.get_log("browser")
 
 
+def test_log_out_ends_the_session_through_the_csrf_guard(browser: Any, desk: DeskProcess) -> None:
+    # A POST without a body: the page must still send it as JSON from its own origin, or the desk refuses it
+    # (a SEVERE console message) and the session cookie keeps working.
+    log_in(browser, desk.url, STAFF[0])
+    browser.find_element(By.ID, "logout").click()
+    wait(browser).until(ec.url_to_be(f"{desk.url}/login"))
+    browser.get(f"{desk.url}/staff")
+    assert browser.current_url == f"{desk.url}/login"
+
+
 def test_the_overview_draws_the_charts_from_the_data(browser: Any, desk: DeskProcess) -> None:
     log_in(browser, desk.url, STAFF[0])
     browser.get(f"{desk.url}/staff")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import ssl
 import threading
 import time
 import uuid
@@ -37,8 +38,9 @@ def run_at_once(count: int, action: Callable[[int], T]) -> List[T]:
 class ServerThread:
     """Runs an aiohttp app on a free port in its own thread and event loop, as in production."""
 
-    def __init__(self, app: web.Application) -> None:
+    def __init__(self, app: web.Application, ssl_context: Optional[ssl.SSLContext] = None) -> None:
         self.app = app
+        self.ssl_context = ssl_context
         self.loop = asyncio.new_event_loop()
         self.port = 0
         self._started: Future[int] = Future()
@@ -46,14 +48,14 @@ class ServerThread:
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"{'https' if self.ssl_context else 'http'}://127.0.0.1:{self.port}"
 
     def _run(self) -> None:
         asyncio.set_event_loop(self.loop)
         runner = web.AppRunner(self.app, access_log=None)
         try:
             self.loop.run_until_complete(runner.setup())
-            self.loop.run_until_complete(web.TCPSite(runner, "127.0.0.1", 0).start())
+            self.loop.run_until_complete(web.TCPSite(runner, "127.0.0.1", 0, ssl_context=self.ssl_context).start())
         except BaseException as exc:
             self._started.set_exception(exc)
             raise
@@ -82,6 +84,7 @@ class FakeRasa:
     def __init__(self, token: str = RASA_TOKEN) -> None:
         self.token = token
         self.fail_status: Optional[int] = None
+        self.delay = 0.0  # seconds each posted event waits after it is recorded, to hold a request in flight
         self.events: Dict[str, List[Dict[str, Any]]] = {}
         self.posts: List[Dict[str, Any]] = []
         self._lock = threading.Lock()
@@ -134,6 +137,7 @@ class FakeRasa:
                 }
             )
             self.events.setdefault(conversation_id, []).extend(stored)
+        await asyncio.sleep(self.delay)
         return web.json_response(self._tracker_json(conversation_id))
 
 
@@ -155,11 +159,16 @@ class Desk:
         return requests.post(
             f"{self.url}/api/login",
             json={"username": username, "password": password},
+            headers={"Origin": self.url},
             timeout=10,
         )
 
     def call(self, who: Optional[str], method: str, path: str, **kwargs: Any) -> requests.Response:
+        """One API call as `who`; a state-changing one says JSON and the desk's origin, as the pages do."""
         headers = kwargs.pop("headers", {})
+        if method in ("POST", "PUT", "PATCH", "DELETE"):
+            headers.setdefault("Origin", self.url)
+            headers.setdefault("Content-Type", "application/json")
         if who is not None:
             headers["Authorization"] = f"Bearer {self.tokens[who]}"
         return requests.request(method, f"{self.url}{path}", headers=headers, timeout=10, **kwargs)

@@ -82,7 +82,8 @@ def test_login_rejects_bad_credentials_and_bad_input(desk: Desk) -> None:
         '{"username": "alice"}',
         '{"username": 1, "password": 2}',
     ):
-        response = requests.post(url, data=body, headers={"Content-Type": "application/json"}, timeout=5)
+        headers = {"Content-Type": "application/json", "Origin": desk.url}
+        response = requests.post(url, data=body, headers=headers, timeout=5)
         assert response.status_code == 400, body
         assert error_of(response)
 
@@ -129,18 +130,22 @@ def test_claim_moves_a_case_from_the_queue_to_my_cases_and_pauses_the_bot(
     assert desk.rasa.posts_for(case["conversation_id"])[0]["query"]["token"] == RASA_TOKEN
 
 
-def test_second_claim_is_a_conflict(desk: Desk) -> None:
+def test_second_claim_is_refused_like_a_missing_case(desk: Desk) -> None:
+    missing = desk.call("bob", "POST", "/api/cases/999999/claim")
+    assert missing.status_code == 404
     case = desk.new_case()
     assert desk.call("alice", "POST", f"/api/cases/{case['id']}/claim").status_code == 200
     second = desk.call("bob", "POST", f"/api/cases/{case['id']}/claim")
-    assert second.status_code == 409 and "already claimed" in error_of(second)
+    assert second.status_code == 404 and second.json() == missing.json()  # now alice's: no hint it exists
     assert case_store.get_case(desk.engine, case["id"])["advisor_username"] == "alice"
     again = desk.call("alice", "POST", f"/api/cases/{case['id']}/claim")
     assert again.status_code == 409 and "already hold" in error_of(again)
+    by_admin = desk.call("ada", "POST", f"/api/cases/{case['id']}/claim")
+    assert by_admin.status_code == 409 and "already claimed" in error_of(by_admin)
     case_store.resolve_case(desk.engine, case["id"], expected_advisor_id=desk.ids["alice"])
-    closed = desk.call("bob", "POST", f"/api/cases/{case['id']}/claim")
+    closed = desk.call("alice", "POST", f"/api/cases/{case['id']}/claim")
     assert closed.status_code == 409 and "resolved" in error_of(closed)
-    assert desk.call("bob", "POST", "/api/cases/999999/claim").status_code == 404
+    assert desk.call("bob", "POST", f"/api/cases/{case['id']}/claim").json() == missing.json()
 
 
 def test_two_simultaneous_claims_over_http_have_one_winner(desk: Desk) -> None:
@@ -151,20 +156,19 @@ def test_two_simultaneous_claims_over_http_have_one_winner(desk: Desk) -> None:
             2,
             lambda i, case_id=case["id"]: desk.call(rivals[i], "POST", f"/api/cases/{case_id}/claim").status_code,
         )
-        assert sorted(statuses) == [200, 409]
+        assert sorted(statuses) == [200, 404]
         winner = rivals[statuses.index(200)]
         assert case_store.get_case(desk.engine, case["id"])["advisor_id"] == desk.ids[winner]
 
 
-def test_another_advisors_case_is_off_limits(desk: Desk) -> None:
+def test_another_advisors_case_is_off_limits_and_answers_like_a_missing_one(desk: Desk) -> None:
     case = desk.claimed_case("alice")
     body: Dict[str, Any] = {"text": "hello", "advisor_username": "bob"}
     for method, path in CASE_ENDPOINTS:
-        if path.endswith("/claim"):
-            continue
         response = desk.call("bob", method, path.format(id=case["id"]), json=body)
-        assert response.status_code == 403, path
-        assert error_of(response)
+        missing = desk.call("bob", method, path.format(id=999999), json=body)
+        assert response.status_code == missing.status_code == 404, path
+        assert error_of(response) and response.text == missing.text, path
     assert desk.rasa.posts_for(case["conversation_id"]) == []
     assert case_store.get_case(desk.engine, case["id"])["advisor_username"] == "alice"
     assert case_store.list_notes(desk.engine, case["id"]) == []
@@ -324,7 +328,7 @@ def test_transfer_hands_the_case_to_a_colleague(desk: Desk) -> None:
     assert response.status_code == 200
     assert response.json()["case"]["advisor_username"] == "bob"
     assert case["id"] in [c["id"] for c in desk.call("bob", "GET", "/api/cases/mine").json()["cases"]]
-    assert desk.call("alice", "GET", f"/api/cases/{case['id']}").status_code == 403
+    assert desk.call("alice", "GET", f"/api/cases/{case['id']}").status_code == 404
     reply = desk.call("bob", "POST", f"/api/cases/{case['id']}/messages", json={"text": "Bob hier."})
     assert reply.status_code == 200
 

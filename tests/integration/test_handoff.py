@@ -67,6 +67,8 @@ def create_advisor(stack, username: str, role: str = "advisor") -> None:
 
 def login(stack, username: str) -> requests.Session:
     session = requests.Session()
+    # The desk's CSRF guard: state-changing calls are JSON from the desk's own origin, as its pages send them.
+    session.headers.update({"Origin": stack.desk_url, "Content-Type": "application/json"})
     response = session.post(
         f"{stack.desk_url}/api/login", json={"username": username, "password": PASSWORD}, timeout=10
     )
