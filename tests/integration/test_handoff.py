@@ -2,79 +2,18 @@
 
 from __future__ import annotations
 
-import queue
-import subprocess
-import sys
 import time
 import uuid
-from typing import List
 
 import pytest
 import requests
-import socketio
 from sqlalchemy import create_engine
 from sqlalchemy import text as sql
 
-from tests.servers import ALWAYS_CLOSED, ALWAYS_OPEN, ROOT, text_of
+from tests.chat_client import ChatClient
+from tests.servers import ALWAYS_CLOSED, ALWAYS_OPEN, text_of
 
 pytestmark = pytest.mark.servers
-PASSWORD = "correct horse battery staple"
-
-
-class ChatClient:
-    """An entrepreneur's browser tab: a socket.io connection to Rasa with its own session."""
-
-    def __init__(self, rasa_url: str) -> None:
-        self.session_id = uuid.uuid4().hex
-        self.received: "queue.Queue[dict]" = queue.Queue()
-        self.sio = socketio.Client(reconnection=False)
-        self.sio.on("bot_uttered", self.received.put)
-        confirmed = queue.Queue()
-        self.sio.on("session_confirm", confirmed.put)
-        self.sio.connect(rasa_url, socketio_path="/socket.io", transports=["websocket"], wait_timeout=10)
-        self.sio.emit("session_request", {"session_id": self.session_id})
-        confirmed.get(timeout=10)
-
-    def say(self, message: str, wait: float = 15.0, quiet: float = 1.5) -> List[dict]:
-        """Send a message; collect the bot's messages until none arrived for `quiet` seconds."""
-        self.sio.emit("user_uttered", {"message": message, "session_id": self.session_id})
-        return self.collect(wait, quiet)
-
-    def collect(self, wait: float, quiet: float) -> List[dict]:
-        messages: List[dict] = []
-        deadline = time.time() + wait
-        while time.time() < deadline:
-            try:
-                messages.append(self.received.get(timeout=quiet if messages else max(0.1, deadline - time.time())))
-            except queue.Empty:
-                break
-        return messages
-
-    def close(self) -> None:
-        self.sio.disconnect()
-
-
-def create_advisor(stack, username: str, role: str = "advisor") -> None:
-    env = {**stack.env, "DESK_PASSWORD": PASSWORD}
-    subprocess.run(
-        [sys.executable, "-m", "advisor_desk.manage", "create-advisor", "--username", username, "--role", role],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-    )
-
-
-def login(stack, username: str) -> requests.Session:
-    session = requests.Session()
-    # The desk's CSRF guard: state-changing calls are JSON from the desk's own origin, as its pages send them.
-    session.headers.update({"Origin": stack.desk_url, "Content-Type": "application/json"})
-    response = session.post(
-        f"{stack.desk_url}/api/login", json={"username": username, "password": PASSWORD}, timeout=10
-    )
-    response.raise_for_status()
-    session.headers["Authorization"] = f"Bearer {response.json()['token']}"
-    return session
 
 
 def hand_over(chat: ChatClient, first: str = "I'd like to talk to a person please") -> str:
@@ -92,7 +31,7 @@ def advisor_name():
 
 def test_handoff_claim_live_reply_and_hand_back(stack, advisor_name):
     stack.office_hours.write_text(ALWAYS_OPEN)
-    chat = ChatClient(stack.rasa_url)
+    chat = ChatClient(stack.rasa_url).start()
     try:
         said = hand_over(chat)
         assert "consent" in said.lower() and "case" in said.lower()
@@ -103,8 +42,8 @@ def test_handoff_claim_live_reply_and_hand_back(stack, advisor_name):
         # While the advisor holds the conversation the bot stays silent.
         assert chat.say("hello? is anyone there?", wait=4) == []
 
-        create_advisor(stack, advisor_name)
-        desk = login(stack, advisor_name)
+        stack.create_advisor(advisor_name)
+        desk = stack.desk_session(advisor_name)
         queue_ids = [str(c["id"]) for c in desk.get(f"{stack.desk_url}/api/queue", timeout=10).json()["cases"]]
         assert case_id in queue_ids
         assert desk.post(f"{stack.desk_url}/api/cases/{case_id}/claim", timeout=10).status_code == 200
