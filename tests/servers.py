@@ -37,6 +37,11 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def project_endpoints() -> Dict[str, Any]:
+    """endpoints.yml as `make run` starts from it."""
+    return yaml.safe_load((ROOT / "endpoints.yml").read_text(encoding="utf-8"))
+
+
 def wait_until(check, seconds: float, what: str) -> None:
     """Poll `check()` until truthy, or fail with `what`."""
     deadline = time.time() + seconds
@@ -99,7 +104,8 @@ class Stack:
         endpoints.write_text(
             yaml.safe_dump(
                 {
-                    "action_endpoint": {"url": f"{self.action_url}/webhook"},
+                    # endpoints.yml's settings (selective domain), pointed at this stack's action server
+                    "action_endpoint": {**project_endpoints()["action_endpoint"], "url": f"{self.action_url}/webhook"},
                     "tracker_store": tracker_store_section(self.tracker_db_url),
                 }
             )
