@@ -23,6 +23,8 @@ from rasa.shared.core.events import ActionExecuted, DefinePrevUserUtteredFeaturi
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from . import action_response_check
+
 # Custom actions that legitimately return no events (they must never trigger the apology).
 SILENT_ACTIONS = {"action_session_start", "action_restart", "action_detect_language"}
 SESSION_START = "action_session_start"
@@ -47,6 +49,9 @@ class ActionFailurePolicy(Policy):
     ) -> None:
         super().__init__(config, model_storage, resource, execution_context, featurizer)
         self.reply = config.get("reply", "utter_cannot_look_up")
+        # Loaded wherever the model runs (rasa run, shell, test): the place to make Rasa's check of every
+        # action server response cheap (action_response_check: the validator is built once, not per call).
+        action_response_check.install()
 
     def train(self, training_trackers: List[TrackerWithCachedStates], domain: Domain, **kwargs: Any) -> Resource:
         """Nothing to learn: the pattern is structural."""
