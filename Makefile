@@ -18,7 +18,7 @@ TRAIN_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/nul
 SPACY_MODEL  := spacy_pipeline/meta.json
 MODEL_STAMP  := models/.trained
 
-.PHONY: help install spacy train run shell validate lint test eval eval-blind calibration advisor review-export purge erase retrain browser screenshots clean
+.PHONY: help install spacy train run shell validate lint test eval eval-blind calibration advisor review-export purge erase retrain browser screenshots bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 12
@@ -57,6 +57,11 @@ lint: install ## ruff (style, imports, Google docstrings) and mypy (types of act
 
 test: train lint browser ## every test: knowledge, actions, NLU hold-outs, stories, servers, desk, browser
 	$(PY) -m pytest
+
+# Not a test: nothing in `make test` asserts a time. BENCH_ARGS="--skip-pipelines" leaves out training Rasa's
+# default pipeline on our data (about 25 of the 40 minutes).
+bench: train ## speed against a plain `rasa init` assistant: reports/bench.md, .json, _latency.png (~40 min)
+	$(PY) -m benchmarks $(BENCH_ARGS)
 
 # Debian's chromium and chromium-driver for tests/browser: installed when missing if we are root or sudo works
 # without a password; otherwise a message says how, and the browser tests skip (they fail when CI is set).

@@ -17,7 +17,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any, Dict, List
 
-from . import knowledge_lookup, plain, report, understanding
+from . import knowledge_lookup, plain, profile, report, understanding
 from .load import Round, rest_round, socketio_round
 from .processes import ROOT, Assistant, plain_assistant, this_assistant
 
@@ -74,6 +74,7 @@ def main() -> int:
     parser.add_argument("--users", default="1,16,64")
     parser.add_argument("--skip-pipelines", action="store_true", help="do not train Rasa's default pipeline")
     parser.add_argument("--skip-training", action="store_true", help="do not time a training from scratch")
+    parser.add_argument("--skip-profile", action="store_true", help="leave out the per-message breakdown")
     parser.add_argument("--out", default=str(ROOT / "reports"))
     args = parser.parse_args()
     levels = [int(n) for n in args.users.split(",")]
@@ -101,7 +102,7 @@ def main() -> int:
             socket_rounds = []
             for users in levels:
                 print(f"  socket.io {ours.name}: {users} users", flush=True)
-                socket_rounds.append(asyncio.run(socketio_round(ours.name, ours.base_url, users, args.messages)))
+                socket_rounds.append(socketio_round(ours.name, ours.base_url, users, args.messages))
             results["rest"] = [r.summary() for r in rest]
             results["socketio"] = [r.summary() for r in socket_rounds]
             results["peak_rss_mb"] = {ours.name: ours.peak_rss_mb(), other.name: other.peak_rss_mb()}
@@ -111,6 +112,10 @@ def main() -> int:
         finally:
             ours.stop()
             other.stop()
+        if not args.skip_profile:
+            print("Profiling one user's conversations...", flush=True)
+            (workdir / "profile").mkdir()
+            results["profile"] = profile.run(workdir / "profile", Path(args.model))
         print("Knowledge lookup...", flush=True)
         results["knowledge_lookup"] = knowledge_lookup.lookup_latency(workdir)
         results["understanding"] = understanding_rows(args, workdir, project, results)

@@ -22,7 +22,12 @@ def _profile_until_exit() -> None:
     if path:
         profiler = cProfile.Profile()
         profiler.enable()
-        atexit.register(lambda: (profiler.disable(), profiler.dump_stats(path)))
+
+        def dump() -> None:
+            profiler.disable()
+            profiler.dump_stats(path)
+
+        atexit.register(dump)
 
 
 def main() -> None:

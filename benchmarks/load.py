@@ -11,7 +11,7 @@ import statistics
 import time
 import uuid
 from dataclasses import dataclass, field
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Tuple
 
 import aiohttp
 
@@ -24,6 +24,7 @@ TEXTS = [
     "thanks",
     "bye",
 ]
+WEBSITE_ORIGIN = "http://localhost:5070"  # the demo website's address, allowed by processes.this_assistant
 # socket.io has no "end of reply": after the first bot message a user waits until nothing came for this long
 QUIET_S = 0.15
 
@@ -88,44 +89,53 @@ async def rest_round(assistant: str, url: str, users: int, messages: int) -> Rou
     return result
 
 
-async def _socketio_user(base_url: str, messages: int, result: Round) -> None:
+def _socketio_user(base_url: str, messages: int) -> Tuple[List[float], int]:
+    # python-socketio's threaded client: its asyncio client's websocket transport needs a newer aiohttp
+    # than Rasa 3.6 pins; the threaded one speaks websocket through websocket-client, as a browser would.
+    import queue
+
     import socketio  # python-socketio, installed with Rasa
 
-    client = socketio.AsyncClient(reconnection=False)
-    replies: asyncio.Queue = asyncio.Queue()
-    confirmed: asyncio.Queue = asyncio.Queue()
+    # as a browser on the website would: the channel refuses pages from other sites (CHAT_ALLOWED_ORIGINS)
+    client = socketio.Client(reconnection=False, websocket_extra_options={"origin": WEBSITE_ORIGIN})
+    replies: "queue.Queue[Any]" = queue.Queue()
+    confirmed: "queue.Queue[Any]" = queue.Queue()
     client.on("bot_uttered", replies.put)
     client.on("session_confirm", confirmed.put)
-    answered = 0
+    latencies: List[float] = []
     try:
-        await client.connect(base_url, socketio_path="/socket.io", transports=["websocket"], wait_timeout=30)
-        await client.emit("session_request", {})
-        await asyncio.wait_for(confirmed.get(), 30)
+        client.connect(base_url, socketio_path="/socket.io", transports=["websocket"], wait_timeout=30)
+        client.emit("session_request", {})
+        confirmed.get(timeout=30)
         for i in range(messages):
             started = time.perf_counter()
-            await client.emit("user_uttered", {"message": TEXTS[i % len(TEXTS)]})
+            client.emit("user_uttered", {"message": TEXTS[i % len(TEXTS)]})
             try:
-                await asyncio.wait_for(replies.get(), 60)
-            except asyncio.TimeoutError:
+                replies.get(timeout=60)
+            except queue.Empty:
                 continue
-            result.latencies_ms.append((time.perf_counter() - started) * 1000)
-            answered += 1
+            latencies.append((time.perf_counter() - started) * 1000)
             while True:  # the rest of this answer (more bot messages), so it is not taken for the next one
                 try:
-                    await asyncio.wait_for(replies.get(), QUIET_S)
-                except asyncio.TimeoutError:
+                    replies.get(timeout=QUIET_S)
+                except queue.Empty:
                     break
-    except (socketio.exceptions.ConnectionError, asyncio.TimeoutError):
+    except (socketio.exceptions.ConnectionError, queue.Empty):
         pass  # counted below: every message without a reply is an error
     finally:
-        result.errors += messages - answered
-        await client.disconnect()
+        client.disconnect()
+    return latencies, messages - len(latencies)
 
 
-async def socketio_round(assistant: str, base_url: str, users: int, messages: int) -> Round:
+def socketio_round(assistant: str, base_url: str, users: int, messages: int) -> Round:
     """`users` web chats at once through socket.io (the website's channel), `messages` messages each."""
+    from concurrent.futures import ThreadPoolExecutor
+
     result = Round(assistant, "socketio", users, messages)
     started = time.perf_counter()
-    await asyncio.gather(*(_socketio_user(base_url, messages, result) for _ in range(users)))
+    with ThreadPoolExecutor(max_workers=users) as pool:
+        for latencies, errors in pool.map(lambda _: _socketio_user(base_url, messages), range(users)):
+            result.latencies_ms += latencies
+            result.errors += errors
     result.seconds = time.perf_counter() - started - QUIET_S * messages  # the quiet waits are not work
     return result

@@ -140,6 +140,8 @@ def this_assistant(workdir: Path, model: Path) -> Assistant:
         "VAR_DIR": str(workdir),
         "CASES_DB_URL": f"sqlite:///{workdir / 'cases.db'}",
         "KNOWLEDGE_DB_URL": f"sqlite:///{workdir / 'knowledge.db'}",
+        "CHAT_ALLOWED_ORIGINS": "http://localhost:5070",  # benchmarks.load.WEBSITE_ORIGIN
+        "CHAT_SECRET": "benchmark-only-secret",
     }
     actions = Process("actions", [str(BIN / "rasa"), "run", "actions", "--port", str(action_port)], env, ROOT, workdir)
     rasa = Process(
