@@ -140,11 +140,16 @@
     return group;
   }
 
-  // Only the newest bot message keeps its buttons: older ones would answer a question no longer asked.
-  function renderQuickReplies() {
-    log.querySelectorAll(".chat-quick-replies").forEach((group) => group.remove());
-    const last = messages[messages.length - 1];
-    if (last && last.sender !== "user" && last.buttons && last.buttons.length) log.append(quickReplies(last));
+  // Buttons stay only under the messages since the user last spoke: older ones answer a question no longer asked.
+  function sinceLastUser() {
+    for (let i = messages.length - 1; i >= 0; i -= 1) if (messages[i].sender === "user") return i + 1;
+    return 0;
+  }
+
+  function withReplies(message, current) {
+    const item = messageNode(message);
+    if (!current || message.sender === "user" || !message.buttons || !message.buttons.length) return [item];
+    return [item, quickReplies(message)];
   }
 
   function scrollDown() {
@@ -152,8 +157,8 @@
   }
 
   function renderAll() {
-    log.replaceChildren(...messages.map(messageNode));
-    renderQuickReplies();
+    const first = sinceLastUser();
+    log.replaceChildren(...messages.flatMap((message, index) => withReplies(message, index >= first)));
     scrollDown();
   }
 
@@ -161,9 +166,8 @@
     messages.push(message);
     if (messages.length > MAX_KEPT) messages = messages.slice(-MAX_KEPT);
     save(STORE.history, messages);
-    log.querySelectorAll(".chat-quick-replies").forEach((group) => group.remove());
-    log.append(messageNode(message));
-    renderQuickReplies();
+    if (message.sender === "user") log.querySelectorAll(".chat-quick-replies").forEach((group) => group.remove());
+    log.append(...withReplies(message, true));
     scrollDown();
   }
 
