@@ -1,9 +1,14 @@
-"""The REST channel, with the checks a public endpoint needs.
+"""The REST channel, for server-to-server use, with the checks an endpoint needs.
 
 Rasa's RestInput puts a request without `sender` into the shared conversation "default", where anyone
 could read what others wrote, and answers malformed bodies with a stack trace in its log and a bare
 error. This channel keeps the same URL (/webhooks/rest/webhook) and replies, and refuses such requests
 with a clear 400 message instead.
+
+The caller names the conversation (`sender`), so REST is meant for trusted servers (another front end,
+a test harness), not for browsers: a sender must be a valid conversation id (cases.conversation_ids, so
+`x/../victim` never reaches `victim`), and web conversations ("web-..."), which belong to the browser that
+holds their token, are refused with 403. In production put the endpoint behind your own gateway or token.
 """
 
 from __future__ import annotations
@@ -17,8 +22,13 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-MAX_SENDER_LENGTH = 200
+from cases.conversation_ids import is_valid_id, is_web_id, problem_with_id
+
 MAX_MESSAGE_LENGTH = 20_000
+WEB_CONVERSATION = (
+    "Web conversations ('web-...') belong to the browser that started them; "
+    "the REST channel is for server-to-server conversations with their own ids."
+)
 
 
 def problem_with(body: Any) -> Optional[str]:
@@ -28,8 +38,8 @@ def problem_with(body: Any) -> Optional[str]:
     sender = body.get("sender")
     if not isinstance(sender, str) or not sender.strip():
         return "'sender' is required: a non-empty string that identifies the conversation."
-    if len(sender) > MAX_SENDER_LENGTH or any(ord(c) < 32 for c in sender):
-        return f"'sender' must be at most {MAX_SENDER_LENGTH} printable characters."
+    if not is_valid_id(sender):
+        return f"'sender' is not a valid conversation id. {problem_with_id(sender)}"
     message = body.get("message")
     if not isinstance(message, str):
         return "'message' is required and must be a string."
@@ -63,6 +73,8 @@ class GuardedRestInput(RestInput):
             problem = problem_with(body)
             if problem:
                 return response.json({"error": problem}, status=400)
+            if is_web_id(body["sender"]):
+                return response.json({"error": WEB_CONVERSATION}, status=403)
             return None
 
         return blueprint

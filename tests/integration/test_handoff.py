@@ -2,56 +2,21 @@
 
 from __future__ import annotations
 
-import queue
 import subprocess
 import sys
 import time
 import uuid
-from typing import List
 
 import pytest
 import requests
-import socketio
 from sqlalchemy import create_engine
 from sqlalchemy import text as sql
 
+from tests.chat_client import ChatClient
 from tests.servers import ALWAYS_CLOSED, ALWAYS_OPEN, ROOT, text_of
 
 pytestmark = pytest.mark.servers
 PASSWORD = "correct horse battery staple"
-
-
-class ChatClient:
-    """An entrepreneur's browser tab: a socket.io connection to Rasa with its own session."""
-
-    def __init__(self, rasa_url: str) -> None:
-        self.session_id = uuid.uuid4().hex
-        self.received: "queue.Queue[dict]" = queue.Queue()
-        self.sio = socketio.Client(reconnection=False)
-        self.sio.on("bot_uttered", self.received.put)
-        confirmed = queue.Queue()
-        self.sio.on("session_confirm", confirmed.put)
-        self.sio.connect(rasa_url, socketio_path="/socket.io", transports=["websocket"], wait_timeout=10)
-        self.sio.emit("session_request", {"session_id": self.session_id})
-        confirmed.get(timeout=10)
-
-    def say(self, message: str, wait: float = 15.0, quiet: float = 1.5) -> List[dict]:
-        """Send a message; collect the bot's messages until none arrived for `quiet` seconds."""
-        self.sio.emit("user_uttered", {"message": message, "session_id": self.session_id})
-        return self.collect(wait, quiet)
-
-    def collect(self, wait: float, quiet: float) -> List[dict]:
-        messages: List[dict] = []
-        deadline = time.time() + wait
-        while time.time() < deadline:
-            try:
-                messages.append(self.received.get(timeout=quiet if messages else max(0.1, deadline - time.time())))
-            except queue.Empty:
-                break
-        return messages
-
-    def close(self) -> None:
-        self.sio.disconnect()
 
 
 def create_advisor(stack, username: str, role: str = "advisor") -> None:
@@ -90,7 +55,7 @@ def advisor_name():
 
 def test_handoff_claim_live_reply_and_hand_back(stack, advisor_name):
     stack.office_hours.write_text(ALWAYS_OPEN)
-    chat = ChatClient(stack.rasa_url)
+    chat = ChatClient(stack.rasa_url).start()
     try:
         said = hand_over(chat)
         assert "consent" in said.lower() and "case" in said.lower()
