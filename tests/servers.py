@@ -21,6 +21,7 @@ import requests
 import yaml
 
 from staff_review.tracker_db import password_environment, tracker_store_section
+from tests.chat_client import WEBSITE_ORIGIN
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -124,8 +125,9 @@ class Stack:
             "RASA_TOKEN": self.token,
             "RASA_TELEMETRY_ENABLED": "false",
             "TF_CPP_MIN_LOG_LEVEL": "2",
-            # the website's page may open the chat (the Rasa server refuses other origins), wherever it is started
-            "CHAT_ALLOWED_ORIGINS": f"{self.website_url},http://localhost:{self.website_port}",
+            # browsers on the test website (any free port) and tests/chat_client.py (the demo site's default
+            # origin) may open the chat; the Rasa server refuses every other origin
+            "CHAT_ALLOWED_ORIGINS": f"{self.website_url},http://localhost:{self.website_port},{WEBSITE_ORIGIN}",
             "CHAT_SOCKET_URL": self.rasa_url,
         }
         self.env = env

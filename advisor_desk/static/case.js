@@ -75,7 +75,12 @@
       el("p", {}, n.text))));
   }
 
+  // Redrawn only when it changed: the box is a live region, and a redraw every poll would be read out again.
+  let shownTranscript = "";
   function renderTranscript(lines) {
+    const key = JSON.stringify(lines);
+    if (key === shownTranscript) return;
+    shownTranscript = key;
     const box = $("transcript");
     const atBottom = box.scrollHeight - box.scrollTop - box.clientHeight < 40;
     box.replaceChildren(...lines.map((line) => el("div", { className: `line ${line.who}` },
