@@ -42,7 +42,7 @@ $(MODEL_STAMP): $(TRAIN_INPUTS) $(SPACY_MODEL) | $(VENV)/.installed
 	$(RASA) train --fixed-model-name assistant --out models
 	@touch $@
 
-run: train ## start the action server, Rasa (REST + socket.io + HTTP API) and the advisor desk
+run: train ## start the action server, Rasa (REST + socket.io + HTTP API), the advisor desk and the demo website
 	$(PY) scripts/run_stack.py
 
 shell: train ## talk to the assistant in the terminal (starts the action server too)
