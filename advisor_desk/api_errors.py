@@ -8,7 +8,7 @@ from typing import Any
 
 from aiohttp import web
 
-from .rasa_client import RasaError
+from .rasa_client import InvalidConversationId, RasaError
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +42,8 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
         return await handler(request)
     except ApiError as exc:
         return error_response(exc.status, exc.message, **exc.extra)
+    except InvalidConversationId as exc:
+        return error_response(400, str(exc))
     except RasaError as exc:
         log.warning("Rasa call failed on %s %s: %s", request.method, request.path, exc)
         return error_response(502, str(exc))

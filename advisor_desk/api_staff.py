@@ -13,6 +13,7 @@ from typing import Any, Dict, List, Optional, Tuple
 
 from aiohttp import web
 
+from cases.conversation_ids import is_valid_id, problem_with_id
 from cases.models import LANGUAGES
 from staff_review.conversations import load_turns
 from staff_review.inbox import InboxFilter, build_inbox, conversation_context
@@ -141,8 +142,8 @@ async def get_conversation(request: web.Request) -> web.Response:
     """GET /api/staff/conversation?sender_id=: one conversation, redacted, for an item's context."""
     require_staff(request)
     sender_id = request.query.get("sender_id", "")
-    if not sender_id or len(sender_id) > 255:
-        raise ApiError(400, "sender_id is required (at most 255 characters).")
+    if not is_valid_id(sender_id):
+        raise ApiError(400, f"sender_id must be a conversation id. {problem_with_id(sender_id)}")
     lines = await run_db(conversation_context, tracker_engine(request), sender_id)
     if not lines:
         raise ApiError(404, "No such conversation in the tracker store.")

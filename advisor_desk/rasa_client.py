@@ -13,6 +13,8 @@ from typing import Any, Dict, List, Optional
 import aiohttp
 from yarl import URL
 
+from cases.conversation_ids import is_valid_id, problem_with_id
+
 from .transcript import TranscriptLine, events_to_transcript
 
 DEFAULT_RASA_URL = "http://localhost:5005"
@@ -24,6 +26,10 @@ class RasaError(Exception):
 
 class RasaUnavailable(RasaError):
     """Rasa could not be reached, timed out or failed (5xx)."""
+
+
+class InvalidConversationId(RasaError):
+    """The desk was asked about a conversation id that could address another conversation; nothing was sent."""
 
 
 class RasaClient:
@@ -89,8 +95,13 @@ class RasaClient:
         await self._post_events(conversation_id, [{"event": "slot", "name": name, "value": value}])
 
     def _tracker_url(self, conversation_id: str) -> URL:
-        # yarl percent-encodes spaces, '?' and '#', so any sender id stays inside the path;
-        # slashes are kept, which Rasa's `<conversation_id:path>` route accepts.
+        # Only checked ids become URLs: yarl keeps '/' and resolves '..', so `mallory/../victim-123` would
+        # be sent as /conversations/victim-123/tracker and show (or write into) someone else's conversation.
+        if not is_valid_id(conversation_id):
+            raise InvalidConversationId(
+                f"The conversation id {conversation_id[:40]!r} is not valid, so the desk will not look it up. "
+                f"{problem_with_id(conversation_id)}"
+            )
         return self.base_url / "conversations" / conversation_id / "tracker"
 
     async def _post_events(

@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Select
 
+from .conversation_ids import is_valid_id, problem_with_id
 from .models import (
     CLAIMABLE_STATUSES,
     LANGUAGES,
@@ -93,6 +94,8 @@ def open_or_create_case(
     The partial unique index decides races: if a concurrent call inserted first, our insert
     fails and we return the winner's case instead of a second one.
     """
+    if not is_valid_id(conversation_id):
+        raise ValueError(f"no case for {conversation_id[:40]!r}: {problem_with_id(conversation_id)}")
     if status not in NEW_CASE_STATUSES:
         raise ValueError(f"a new case must have status {' or '.join(NEW_CASE_STATUSES)}")
     if language not in LANGUAGES:

@@ -3,7 +3,8 @@
 `rasa run actions` (rasa-sdk 3.6) imports a package named `rasa_sdk_plugins` when it is importable (the
 repository root is on the path) and calls `init_hooks` before it starts serving. The hook below adds a
 Sanic listener that builds the knowledge base once (YAML -> SQL store -> retrieval index) and hands it to
-the actions, so importing `actions` does no work and the first question is as fast as the others.
+the actions, so importing `actions` does no work and the first question is as fast as the others, and a
+request middleware that refuses action calls for invalid conversation ids (`conversation_check`).
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from typing import Any
 
 import pluggy
 from sanic import Sanic
+
+from rasa_sdk_plugins.conversation_check import refuse_invalid_conversation_ids
 
 hookimpl = pluggy.HookimplMarker("rasa_sdk")
 logger = logging.getLogger(__name__)
@@ -30,12 +33,13 @@ async def _before_server_start(_app: Sanic, _loop: Any) -> None:
 
 
 class ActionServerSetUp:
-    """The plugin: registers the start-up listener on the action server's Sanic app."""
+    """The plugin: registers the start-up listener and the id check on the action server's Sanic app."""
 
     @hookimpl
     def attach_sanic_app_extensions(self, app: Sanic) -> None:
-        """Run `set_up_actions` before the action server accepts requests."""
+        """Run `set_up_actions` before the action server accepts requests; check every call's conversation id."""
         app.register_listener(_before_server_start, "before_server_start")
+        app.register_middleware(refuse_invalid_conversation_ids, "request")
 
 
 def init_hooks(manager: pluggy.PluginManager) -> None:

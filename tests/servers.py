@@ -28,6 +28,7 @@ BIN = Path(sys.executable).parent
 ALWAYS_OPEN = "timezone: Europe/Brussels\nhours: {%s}\nclosed_dates: []\n" % ", ".join(
     f'{d}: ["00:00", "24:00"]' for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 )
+DESK_PASSWORD = "correct horse battery staple"
 ALWAYS_CLOSED = "timezone: Europe/Brussels\nhours: {}\nclosed_dates: []\n"
 
 
@@ -196,6 +197,28 @@ class Stack:
     def stop(self) -> None:
         for service in (self.website, self.desk, self.rasa, self.actions):
             service.stop()
+
+    # --- the advisor desk
+    def create_advisor(self, username: str, role: str = "advisor") -> None:
+        """An account on the desk, made with the desk's own command (password DESK_PASSWORD)."""
+        subprocess.run(
+            [str(BIN / "python"), "-m", "advisor_desk.manage", "create-advisor"]
+            + ["--username", username, "--role", role],
+            cwd=ROOT,
+            env={**self.env, "DESK_PASSWORD": DESK_PASSWORD},
+            check=True,
+            capture_output=True,
+        )
+
+    def desk_session(self, username: str) -> requests.Session:
+        """A requests session logged in to the desk's API as `username`."""
+        session = requests.Session()
+        response = session.post(
+            f"{self.desk_url}/api/login", json={"username": username, "password": DESK_PASSWORD}, timeout=10
+        )
+        response.raise_for_status()
+        session.headers["Authorization"] = f"Bearer {response.json()['token']}"
+        return session
 
     # --- talking to the bot
     def say(self, sender: str, text: Any, metadata: Optional[dict] = None) -> List[dict]:

@@ -6,10 +6,12 @@ from typing import Any, Dict
 
 import pytest
 import requests
+from sqlalchemy.orm import Session
 
 from advisor_desk import accounts
 from advisor_desk.handback import handback_message
 from cases import store as case_store
+from cases.models import Case
 
 from .support import PASSWORD, RASA_TOKEN, Desk, run_at_once
 
@@ -289,6 +291,27 @@ def test_transcript_shows_who_said_what(desk: Desk) -> None:
         ("advisor", "Hallo, Alice hier."),
     ]
     assert lines[0]["at"] == 2.0
+
+
+def test_a_case_with_a_traversal_id_never_shows_or_reaches_another_conversation(desk: Desk) -> None:
+    """A case stored before ids were checked: the desk refuses to ask Rasa about it, clearly."""
+    desk.rasa.events["victim-123"] = [{"event": "user", "text": "my secret business plan", "timestamp": 1.0}]
+    with Session(desk.engine) as session, session.begin():
+        row = Case(conversation_id="mallory/../victim-123", status="waiting", language="en")
+        session.add(row)
+        session.flush()
+        case_id = row.id
+    claimed = desk.call("alice", "POST", f"/api/cases/{case_id}/claim")
+    assert claimed.status_code == 200 and "not valid" in claimed.json()["warning"]
+    for method, path, body in (
+        ("GET", "transcript", None),
+        ("POST", "messages", {"text": "hello"}),
+        ("POST", "resolve", None),
+    ):
+        response = desk.call("alice", method, f"/api/cases/{case_id}/{path}", json=body)
+        assert response.status_code == 400, path
+        assert "not valid" in error_of(response) and "secret" not in response.text
+    assert desk.rasa.posts_for("victim-123") == [] and desk.rasa.posts_for("mallory/../victim-123") == []
 
 
 def test_notes_are_added_by_the_holder_and_shown_with_the_case(desk: Desk) -> None:

@@ -16,7 +16,7 @@ import requests
 
 from advisor_desk import accounts, manage
 from advisor_desk.handback import handback_message
-from advisor_desk.rasa_client import RasaClient, RasaError, RasaUnavailable
+from advisor_desk.rasa_client import InvalidConversationId, RasaClient, RasaError, RasaUnavailable
 from advisor_desk.transcript import events_to_transcript
 
 from .support import RASA_TOKEN, FakeRasa
@@ -79,22 +79,37 @@ def call(client: RasaClient, action: Callable[[RasaClient], Awaitable[Any]]) -> 
     return asyncio.run(main())
 
 
-def test_client_quotes_odd_conversation_ids_and_sends_the_token(fake_rasa: FakeRasa) -> None:
+def test_client_sends_the_token_and_the_advisor_reply(fake_rasa: FakeRasa) -> None:
     client = RasaClient(fake_rasa.server.url, RASA_TOKEN, output_channel="socketio")
-    odd_id = "web user/42?x=1"
+    conversation = "web-Ab_9-xyz"
 
     async def calls(c: RasaClient) -> Any:
-        await c.send_advisor_message(odd_id, "Hallo", "Anna")
-        await c.set_slot(odd_id, "case_id", 7)
-        return await c.transcript(odd_id)
+        await c.send_advisor_message(conversation, "Hallo", "Anna")
+        await c.set_slot(conversation, "case_id", 7)
+        return await c.transcript(conversation)
 
     lines = call(client, calls)
     assert [(line["who"], line["text"]) for line in lines] == [("advisor", "Hallo")]
-    posts = fake_rasa.posts_for(odd_id)
+    posts = fake_rasa.posts_for(conversation)
     assert posts[0]["query"]["output_channel"] == "socketio"
     assert posts[1]["events"] == [{"event": "slot", "name": "case_id", "value": 7}]
     assert "execute_side_effects" not in posts[1]["query"]
     assert all(p["query"]["token"] == RASA_TOKEN for p in posts)
+
+
+@pytest.mark.parametrize("odd_id", ["mallory/../victim-123", "../victim-123", "victim-123/", "web user?x=1", ""])
+def test_client_never_builds_a_url_from_an_invalid_id(fake_rasa: FakeRasa, odd_id: str) -> None:
+    """The URL library resolves '..': `mallory/../victim-123` would have read and written victim-123's conversation."""
+    fake_rasa.events["victim-123"] = [{"event": "user", "text": "my secret plan", "timestamp": 1.0}]
+    client = RasaClient(fake_rasa.server.url, RASA_TOKEN)
+    for action in (
+        lambda c: c.transcript(odd_id),
+        lambda c: c.send_advisor_message(odd_id, "hi", "Anna"),
+        lambda c: c.resume(odd_id),
+    ):
+        with pytest.raises(InvalidConversationId, match="not valid"):
+            call(client, action)
+    assert fake_rasa.posts == []
 
 
 def test_client_errors_are_readable(fake_rasa: FakeRasa) -> None:

@@ -93,6 +93,13 @@ def test_same_conversation_twice_gives_one_case(engine: Any, new_conversation: A
     assert case_store.open_case_for_conversation(engine, conversation)["id"] == first["id"]
 
 
+@pytest.mark.parametrize("conversation", ["x/../victim", "a b", "", "x" * 129])
+def test_no_case_for_an_invalid_conversation_id(sqlite_engine: Any, conversation: str) -> None:
+    with pytest.raises(ValueError, match="letters, digits"):
+        case_store.open_or_create_case(sqlite_engine, conversation)
+    assert case_store.list_queue(sqlite_engine) == []
+
+
 def test_concurrent_handoffs_of_one_conversation_create_one_case(engine: Any, new_conversation: Any) -> None:
     conversation = new_conversation()
     results = run_at_once(

@@ -252,6 +252,8 @@ def test_conversation_context_is_redacted(staff: StaffDesk) -> None:
     unknown = staff.call("sam", "GET", "/api/staff/conversation", params={"sender_id": "nobody"})
     assert unknown.status_code == 404 and error_of(unknown)
     assert staff.call("sam", "GET", "/api/staff/conversation").status_code == 400
+    traversal = staff.call("sam", "GET", "/api/staff/conversation", params={"sender_id": "x/../anna-1"})
+    assert traversal.status_code == 400 and "letters, digits" in error_of(traversal)
 
 
 def test_choices_offer_the_domain_intents_ignore_and_knowledge_entries(staff: StaffDesk) -> None:

@@ -7,10 +7,13 @@ from __future__ import annotations
 
 import secrets
 import time
+import uuid
 
 import pytest
 import requests
 import socketio
+from sqlalchemy import create_engine
+from sqlalchemy import text as sql
 
 from tests.chat_client import ChatClient
 from tests.servers import text_of
@@ -139,3 +142,47 @@ def test_rest_refuses_traversal_and_web_ids(stack, sender):
     finally:
         owner.close()
     assert "x/../" not in texts_in(stack, sender)
+
+
+def test_action_server_refuses_a_call_for_a_traversal_id(stack):
+    call = {
+        "next_action": "action_finish_handoff",
+        "sender_id": TRAVERSAL,
+        "tracker": {"sender_id": TRAVERSAL, "slots": {}, "latest_message": {}, "events": [], "active_loop": {}},
+        "domain": {},
+        "version": "3.6.21",
+    }
+    response = requests.post(f"{stack.action_url}/webhook", json=call, timeout=30)
+    assert response.status_code == 400
+    assert "letters, digits" in response.json()["error"]
+    assert response.json()["action_name"] == "action_finish_handoff"
+
+
+def test_a_case_for_a_traversal_id_never_shows_the_other_conversation(stack):
+    """A case row with `mallory/../victim-...` (as stored before ids were checked) reaches no transcript."""
+    victim = "victim-" + uuid.uuid4().hex[:12]
+    stack.say(victim, "my secret business plan is a vegan frituur")
+    engine = create_engine(stack.cases_db_url, future=True)
+    with engine.begin() as conn:
+        conn.execute(
+            sql(
+                "insert into cases (conversation_id, status, language, created_at, updated_at)"
+                " values (:c, 'waiting', 'en', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+            ),
+            {"c": f"mallory/../{victim}"},
+        )
+        case_id = conn.execute(sql("select max(id) from cases")).scalar()
+    engine.dispose()
+    advisor = "adv" + uuid.uuid4().hex[:8]
+    stack.create_advisor(advisor)
+    desk = stack.desk_session(advisor)
+    claimed = desk.post(f"{stack.desk_url}/api/cases/{case_id}/claim", timeout=10)
+    assert claimed.status_code == 200 and "not valid" in claimed.json()["warning"]
+    transcript = desk.get(f"{stack.desk_url}/api/cases/{case_id}/transcript", timeout=10)
+    assert transcript.status_code == 400 and "not valid" in transcript.json()["error"]
+    assert "vegan" not in transcript.text
+    reply = desk.post(f"{stack.desk_url}/api/cases/{case_id}/messages", json={"text": "psst"}, timeout=10)
+    assert reply.status_code == 400
+    events = stack.tracker(victim)["events"]
+    assert not any(e["event"] in ("pause", "bot") and e.get("text") == "psst" for e in events)
+    assert not any(e["event"] == "pause" for e in events)

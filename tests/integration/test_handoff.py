@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import time
 import uuid
 
@@ -13,31 +11,9 @@ from sqlalchemy import create_engine
 from sqlalchemy import text as sql
 
 from tests.chat_client import ChatClient
-from tests.servers import ALWAYS_CLOSED, ALWAYS_OPEN, ROOT, text_of
+from tests.servers import ALWAYS_CLOSED, ALWAYS_OPEN, text_of
 
 pytestmark = pytest.mark.servers
-PASSWORD = "correct horse battery staple"
-
-
-def create_advisor(stack, username: str, role: str = "advisor") -> None:
-    env = {**stack.env, "DESK_PASSWORD": PASSWORD}
-    subprocess.run(
-        [sys.executable, "-m", "advisor_desk.manage", "create-advisor", "--username", username, "--role", role],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-    )
-
-
-def login(stack, username: str) -> requests.Session:
-    session = requests.Session()
-    response = session.post(
-        f"{stack.desk_url}/api/login", json={"username": username, "password": PASSWORD}, timeout=10
-    )
-    response.raise_for_status()
-    session.headers["Authorization"] = f"Bearer {response.json()['token']}"
-    return session
 
 
 def hand_over(chat: ChatClient, first: str = "I'd like to talk to a person please") -> str:
@@ -66,8 +42,8 @@ def test_handoff_claim_live_reply_and_hand_back(stack, advisor_name):
         # While the advisor holds the conversation the bot stays silent.
         assert chat.say("hello? is anyone there?", wait=4) == []
 
-        create_advisor(stack, advisor_name)
-        desk = login(stack, advisor_name)
+        stack.create_advisor(advisor_name)
+        desk = stack.desk_session(advisor_name)
         queue_ids = [str(c["id"]) for c in desk.get(f"{stack.desk_url}/api/queue", timeout=10).json()["cases"]]
         assert case_id in queue_ids
         assert desk.post(f"{stack.desk_url}/api/cases/{case_id}/claim", timeout=10).status_code == 200
