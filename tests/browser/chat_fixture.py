@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import Any, Callable, List
+from typing import Any, Callable, List, Optional
 
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -115,14 +115,16 @@ class ChatPage:
         shown = "\n".join(f"  {line.sender}: {line.text!r}" for line in lines)
         raise AssertionError(f"timed out waiting for {what}; the chat shows:\n{shown}")
 
-    def reply_after(self, count: int, containing: str, sender: str = "bot", seconds: float = REPLY_SECONDS) -> Line:
-        """The first message from `sender` after the first `count` lines whose text contains `containing`."""
+    def reply_after(
+        self, count: int, containing: str, sender: Optional[str] = "bot", seconds: float = REPLY_SECONDS
+    ) -> Line:
+        """The first message from `sender` (None: anyone) after the first `count` lines that contains `containing`."""
 
-        def found(lines: List[Line]) -> bool:
-            return any(line.sender == sender and containing in line.text for line in lines[count:])
+        def matches(line: Line) -> bool:
+            return sender in (None, line.sender) and containing in line.text
 
-        lines = self.wait_for(found, f"a {sender} message with {containing!r}", seconds)
-        return next(line for line in lines[count:] if line.sender == sender and containing in line.text)
+        lines = self.wait_for(lambda seen: any(map(matches, seen[count:])), f"{sender} saying {containing!r}", seconds)
+        return next(line for line in lines[count:] if matches(line))
 
     def say(self, text: str, containing: str, sender: str = "bot") -> Line:
         """Type a message, press Enter, and wait for the reply that contains `containing`."""

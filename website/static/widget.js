@@ -9,7 +9,7 @@
   const STORE = { session: "chat.session", history: "chat.history", open: "chat.open", language: "chat.language" };
   const LANGUAGES = ["en", "nl"];
   const MAX_KEPT = 200; // messages kept in the local copy
-  const TYPING_MS = 8000; // the typing dots go away if no reply comes (e.g. while an advisor holds the chat)
+  const TYPING_MS = 6000; // the typing dots go away if no reply comes
   const GREETING = "/greet"; // sent, not shown, when a conversation starts: the bot answers with its welcome
   const ADVISOR_PAYLOAD = "/ask_human"; // the intent behind "Talk to an advisor" (data/nlu/*/handoff.yml)
 
@@ -31,6 +31,7 @@
   let ready = false; // the socket is bound to our conversation
   let waitingForHistory = false;
   let typingTimer = null;
+  let answered = true; // the bot answered the last message; if not, an advisor probably holds the chat
 
   function load(key) {
     try {
@@ -171,10 +172,16 @@
     scrollDown();
   }
 
+  // No typing dots while a person holds the chat: their last word was the advisor's, or the bot stayed silent.
   function showTyping(on) {
     window.clearTimeout(typingTimer);
-    typing.hidden = !on;
-    if (on) typingTimer = window.setTimeout(() => { typing.hidden = true; }, TYPING_MS);
+    const lastOther = [...messages].reverse().find((m) => m.sender !== "user");
+    const held = !answered || (lastOther && lastOther.sender === "advisor");
+    typing.hidden = !on || held;
+    if (on) {
+      answered = false;
+      typingTimer = window.setTimeout(() => { typing.hidden = true; }, TYPING_MS);
+    }
   }
 
   // --- talking
@@ -198,6 +205,7 @@
       .filter((b) => b && typeof b.title === "string" && typeof b.payload === "string")
       .map((b) => ({ title: b.title, payload: b.payload }));
     if (!text && !buttons.length) return; // custom payloads the widget has no use for
+    answered = true;
     showTyping(false);
     const advisor = metadata.advisor;
     addMessage({
