@@ -78,7 +78,7 @@ browser: ## Chromium and chromedriver for the browser tests (Debian packages)
 	  echo "Install it with: $(BROWSER_HINT)" >&2; \
 	fi
 
-screenshots: install browser ## the README's pictures of the staff pages (docs/images/), from a desk with sample data
+screenshots: train browser ## the README's pictures (docs/images/): website chat, handoff, desk (real servers) and staff pages
 	$(PY) scripts/screenshots.py --out docs/images
 
 eval: train ## score the assistant on ../shared/eval (real servers)
