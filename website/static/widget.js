@@ -192,6 +192,7 @@
       return false;
     }
     socket.emit("user_uttered", { message: text, session_id: session.id, metadata: { language } });
+    if (status.dataset.key) showStatus(null); // connected and sending: an earlier notice no longer holds
     if (shown !== null) addMessage({ sender: "user", text: shown === undefined ? text : shown });
     showTyping(true);
     return true;
@@ -313,6 +314,7 @@
     socket.on("session_history", onSessionHistory);
     socket.on("session_error", onSessionError);
     socket.on("bot_uttered", onBotUttered);
+    socket.on("message_error", () => { showTyping(false); showStatus("refused"); });
   }
 
   // --- opening and closing
