@@ -79,6 +79,8 @@ browser: ## Chromium and chromedriver for the browser tests (Debian packages)
 	fi
 
 screenshots: train browser ## the README's pictures (docs/images/): website chat, handoff, desk (real servers) and staff pages
+	@[ -e /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ] || echo "Without fonts-noto-color-emoji (apt-get install \
+	  fonts-noto-color-emoji) the pictures show the bot's 👍/👎 buttons as empty boxes." >&2
 	$(PY) scripts/screenshots.py --out docs/images
 
 eval: train ## score the assistant on ../shared/eval (real servers)

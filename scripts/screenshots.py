@@ -150,7 +150,7 @@ def chat_pages(out: Path) -> None:
             desk.claim()
             reply = "Hello Lotte, I'm Alice from the agency. How late are the payments, and since when?"
             desk.reply(reply)
-            chat.reply_after(0, reply, sender=None, seconds=10)
+            chat.reply_after(0, reply, sender="advisor", seconds=10)
             chat.send("About 90 days, since the summer. Can we meet next week?")
             desk.wait_transcript("About 90 days, since the summer. Can we meet next week?")
             advisor.find_element(By.ID, "reply-text").send_keys("Yes: I'll send you an invitation by e-mail.")
