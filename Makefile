@@ -42,7 +42,7 @@ $(MODEL_STAMP): $(TRAIN_INPUTS) $(SPACY_MODEL) | $(VENV)/.installed
 	$(RASA) train --fixed-model-name assistant --out models
 	@touch $@
 
-run: train ## start the action server, Rasa (REST + socket.io + HTTP API) and the advisor desk
+run: train ## start the action server, Rasa (REST + socket.io + HTTP API), the advisor desk and the demo website
 	$(PY) scripts/run_stack.py
 
 shell: train ## talk to the assistant in the terminal (starts the action server too)
@@ -83,7 +83,9 @@ browser: ## Chromium and chromedriver for the browser tests (Debian packages)
 	  echo "Install it with: $(BROWSER_HINT)" >&2; \
 	fi
 
-screenshots: install browser ## the README's pictures of the staff pages (docs/images/), from a desk with sample data
+screenshots: train browser ## the README's pictures (docs/images/): website chat, handoff, desk (real servers) and staff pages
+	@[ -e /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ] || echo "Without fonts-noto-color-emoji (apt-get install \
+	  fonts-noto-color-emoji) the pictures show the bot's 👍/👎 buttons as empty boxes." >&2
 	$(PY) scripts/screenshots.py --out docs/images
 
 eval: train ## score the assistant on ../shared/eval (real servers)

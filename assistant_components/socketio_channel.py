@@ -24,8 +24,8 @@ import os
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 
 import rasa.core.channels.channel
-from rasa.core.channels.channel import InputChannel, UserMessage
-from rasa.core.channels.socketio import SocketBlueprint, SocketIOInput, SocketIOOutput
+from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
+from rasa.core.channels.socketio import SocketBlueprint, SocketIOInput
 from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -33,6 +33,7 @@ from socketio import AsyncServer
 
 from assistant_components.chat_history import events_to_messages
 from assistant_components.rest_channel import MAX_MESSAGE_LENGTH
+from assistant_components.socketio_output import AdvisorAwareSocketIOOutput
 from cases.conversation_ids import chat_secret, is_valid_id, new_web_id, problem_with_id, sign, verify
 
 logger = logging.getLogger(__name__)
@@ -144,6 +145,12 @@ class OwnedSocketIOInput(SocketIOInput):
 
         return webhook
 
+    def get_output_channel(self) -> Optional[OutputChannel]:
+        """Where the desk's live replies go (`output_channel=socketio`): marked as the advisor's."""
+        if self.sio is None:
+            return super().get_output_channel()
+        return AdvisorAwareSocketIOOutput(self.sio, self.bot_message_evt)
+
     def _token_accepted(self, auth: Optional[Dict]) -> bool:
         """Rasa's optional `jwt_key` check at connect time (which says nothing about conversations)."""
         if not self.jwt_key:
@@ -227,7 +234,7 @@ class OwnedSocketIOInput(SocketIOInput):
             await sio.emit("message_error", error, room=sid, namespace=self.namespace)
             return
         metadata = _metadata(data.get(self.metadata_key or "metadata"))
-        output_channel = SocketIOOutput(sio, self.bot_message_evt)
+        output_channel = AdvisorAwareSocketIOOutput(sio, self.bot_message_evt)
         await on_new_message(
             UserMessage(
                 data["message"], output_channel, conversation_id, input_channel=self.name(), metadata=metadata

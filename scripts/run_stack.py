@@ -1,10 +1,12 @@
 """Starts the whole assistant on the embedded default (SQLite) and stops it cleanly on Ctrl-C.
 
-    python scripts/run_stack.py           # action server, Rasa server, advisor desk
+    python scripts/run_stack.py           # action server, Rasa server, advisor desk, demo website
     python scripts/run_stack.py --shell   # action server + `rasa shell` in this terminal
 
-Ports come from ACTION_PORT (5055), RASA_PORT (5005) and DESK_PORT (5080); the Rasa server finds the action
-server through ACTION_PORT (endpoints.yml). Local databases live in VAR_DIR (var). The Rasa HTTP API is
+Ports come from ACTION_PORT (5055), RASA_PORT (5005), DESK_PORT (5080) and WEBSITE_PORT (5070); the Rasa server
+finds the action server through ACTION_PORT (endpoints.yml). The website's chat connects to the Rasa server at
+CHAT_SOCKET_URL (default http://localhost:$RASA_PORT), which accepts the website's origin (CHAT_ALLOWED_ORIGINS,
+default: the website's address on localhost and 127.0.0.1). Local databases live in VAR_DIR (var). The Rasa HTTP API is
 protected by RASA_TOKEN; when it is unset a token is generated once and kept in $VAR_DIR/rasa_token (mode 600).
 Conversations go to $VAR_DIR/rasa_tracker.db, or to the database in TRACKER_DB_URL (e.g. PostgreSQL) when set.
 """
@@ -103,6 +105,7 @@ def main() -> int:
     action_port = os.environ.get("ACTION_PORT", "5055")
     rasa_port = os.environ.get("RASA_PORT", "5005")
     desk_port = os.environ.get("DESK_PORT", "5080")
+    website_port = os.environ.get("WEBSITE_PORT", "5070")
     token = rasa_token()
     env = {
         **os.environ,
@@ -110,6 +113,10 @@ def main() -> int:
         "RASA_URL": f"http://localhost:{rasa_port}",
         "DESK_PORT": desk_port,
         "ACTION_PORT": action_port,
+        "WEBSITE_PORT": website_port,
+        "CHAT_SOCKET_URL": os.environ.get("CHAT_SOCKET_URL") or f"http://localhost:{rasa_port}",
+        "CHAT_ALLOWED_ORIGINS": os.environ.get("CHAT_ALLOWED_ORIGINS")
+        or f"http://localhost:{website_port},http://127.0.0.1:{website_port}",
         "VAR_DIR": str(var_dir()),
         **password_environment(configured_url()),  # Rasa expands ${TRACKER_DB_PASSWORD} from it
     }
@@ -125,10 +132,13 @@ def main() -> int:
         if args.shell:
             wait_for(f"http://localhost:{action_port}/health", 60)
             return subprocess.call([str(BIN / "rasa"), "shell", "--endpoints", endpoints], cwd=ROOT, env=env)
+        # No `--cors`: the socket.io channel answers browsers' CORS requests itself (CHAT_ALLOWED_ORIGINS), and
+        # Sanic's CORS headers on top of its own make browsers refuse the chat ("multiple values" for
+        # Access-Control-Allow-Origin). REST and the HTTP API are for servers, which need no CORS.
         processes.append(
             subprocess.Popen(
                 [
-                    *(str(BIN / "rasa"), "run", "--enable-api", "--auth-token", token, "--cors", "*"),
+                    *(str(BIN / "rasa"), "run", "--enable-api", "--auth-token", token),
                     *("--port", rasa_port, "--endpoints", endpoints),
                 ],
                 cwd=ROOT,
@@ -138,12 +148,16 @@ def main() -> int:
         processes.append(
             subprocess.Popen([str(BIN / "python"), "-m", "advisor_desk", "--port", desk_port], cwd=ROOT, env=env)
         )
+        processes.append(
+            subprocess.Popen([str(BIN / "python"), "-m", "website", "--port", website_port], cwd=ROOT, env=env)
+        )
         ready = wait_for(f"http://localhost:{rasa_port}/status", 300, {"token": token}, key="model_file")
         print(
             "\n".join(
                 [
                     "",
                     "The assistant is " + ("ready." if ready else "still starting (see the logs above)."),
+                    f"  Website + chat:   http://localhost:{website_port}/  (the demo page with the chat)",
                     f"  Chat (REST):      POST http://localhost:{rasa_port}/webhooks/rest/webhook"
                     ' {"sender": "me", "message": "hello"}',
                     f"  Chat (socket.io): http://localhost:{rasa_port}/socket.io",

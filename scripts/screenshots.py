@@ -1,7 +1,17 @@
-"""The README's pictures of the staff pages: `make screenshots` (writes docs/images/).
+"""The README's pictures of the website chat, the advisor desk and the staff pages: `make screenshots` (docs/images/).
 
-Starts the same desk with the same sample conversations as the browser tests (tests/browser/desk_fixture.py),
-opens it in headless Chromium at 1280x800 and saves:
+The chat pictures come from the real servers (Rasa with the trained model, action server, desk, website:
+tests/servers.py) driven as the browser tests drive them (tests/browser/chat_fixture.py), at 1280x800 and
+at 375 px phone width:
+
+- `chat-desktop.png`: the demo page with the chat open, an answer with its source link and buttons;
+- `chat-phone.png`: the same chat on a phone, in Dutch;
+- `desk-queue.png`: the advisor desk's queue with the entrepreneur's case waiting;
+- `handoff-advisor.png`: the case at the desk, claimed, the advisor's reply and the entrepreneur's answer;
+- `handoff-entrepreneur.png`: the same conversation in the entrepreneur's chat, the advisor's reply marked.
+
+The staff pictures come from the same desk with the same sample conversations as the browser tests
+(tests/browser/desk_fixture.py):
 
 - `staff-inbox.png`: the review inbox, the misunderstood message with its contact details redacted, selected;
 - `staff-overview.png`: the overview charts;
@@ -24,6 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tests.browser.desk_fixture import STAFF, WINDOW, DeskProcess, chrome, log_in, missing_browser  # noqa: E402
+from tests.servers import ALWAYS_OPEN, Stack  # noqa: E402
 
 REPORTS = ROOT / "reports" / "retrain"
 
@@ -91,6 +102,67 @@ def staff_pages(out: Path) -> None:
             desk.stop()
 
 
+def chat_pages(out: Path) -> None:
+    """Screenshots of the website chat and of a handoff from both sides, from the real servers."""
+    from selenium.webdriver.common.by import By
+
+    from tests.browser.chat_fixture import ChatPage, DeskPage, add_advisor, desktop_viewport, hand_over, phone_viewport
+
+    with tempfile.TemporaryDirectory(prefix="chat-screenshots-") as folder:
+        stack = Stack(Path(folder), website=True)
+        stack.office_hours.write_text(ALWAYS_OPEN)
+        visitor, advisor = chrome(), chrome()
+        try:
+            stack.start()
+            add_advisor(stack.cases_db_url, "alice", "Alice Janssens")
+            for browser in (visitor, advisor):
+                desktop_viewport(browser)
+
+            # the phone first, in Dutch: a question and its sourced answer
+            phone = chrome()
+            try:
+                phone_viewport(phone)
+                chat = ChatPage(phone, stack.website_url).load()
+                chat.open_chat()
+                chat.wait_for(bool, "the welcome message")
+                chat.switch_language("nl")
+                chat.wait_for(lambda lines: any(line.text.startswith("Hallo") for line in lines), "the welcome")
+                chat.say("wat kost de inschrijving bij een ondernemingsloket?", "Bron:")
+                time.sleep(0.5)
+                snapshot(phone, out / "chat-phone.png")
+            finally:
+                phone.quit()
+
+            chat = ChatPage(visitor, stack.website_url).load()
+            chat.open_chat()
+            chat.wait_for(bool, "the welcome message")
+            chat.click_reply("Financing & subsidies", "Source:")
+            time.sleep(0.5)
+            snapshot(visitor, out / "chat-desktop.png")
+
+            hand_over(chat, "Lotte", "late payments from my biggest customer")
+            desk = DeskPage(advisor, stack.desk_url)
+            desk.log_in("alice")
+            row = desk.queue_row("Lotte")
+            time.sleep(0.5)
+            snapshot(advisor, out / "desk-queue.png")
+            desk.open_case(row)
+            desk.claim()
+            reply = "Hello Lotte, I'm Alice from the agency. How late are the payments, and since when?"
+            desk.reply(reply)
+            chat.reply_after(0, reply, sender="advisor", seconds=10)
+            chat.send("About 90 days, since the summer. Can we meet next week?")
+            desk.wait_transcript("About 90 days, since the summer. Can we meet next week?")
+            advisor.find_element(By.ID, "reply-text").send_keys("Yes: I'll send you an invitation by e-mail.")
+            time.sleep(0.5)
+            snapshot(advisor, out / "handoff-advisor.png")
+            snapshot(visitor, out / "handoff-entrepreneur.png")
+        finally:
+            visitor.quit()
+            advisor.quit()
+            stack.stop()
+
+
 def newest_report_chart(reports: Path = REPORTS) -> Optional[Path]:
     """The f1.png of the newest retrain report (report folders are named by their start time)."""
     charts = sorted(reports.glob("*/f1.png"), key=lambda p: p.parent.name)
@@ -109,6 +181,7 @@ def main() -> int:
         return 2
     out = args.out.resolve()
     out.mkdir(parents=True, exist_ok=True)
+    chat_pages(out)
     staff_pages(out)
     chart = args.report_chart or newest_report_chart()
     if chart is None:

@@ -1,7 +1,8 @@
-"""Starts the real services for tests: the action server, the Rasa server and the advisor desk.
+"""Starts the real services for tests: the action server, the Rasa server, the advisor desk and the website.
 
 Each runs as its own process from the project's venv, on a free port, with its databases in a temporary
-folder, exactly as `make run` starts them (but with test settings).
+folder, exactly as `make run` starts them (but with test settings). The website (the demo page with the chat)
+starts only for the tests that open it (`Stack(website=True)` or `start_website()`).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import requests
 import yaml
 
 from staff_review.tracker_db import password_environment, tracker_store_section
+from tests.chat_client import WEBSITE_ORIGIN
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -89,13 +91,22 @@ class Stack:
     written into the endpoints file the same way `make run` does it (staff_review.tracker_db).
     """
 
-    def __init__(self, workdir: Path, tracker_db_url: Optional[str] = None, model: Optional[Path] = None) -> None:
+    def __init__(
+        self,
+        workdir: Path,
+        tracker_db_url: Optional[str] = None,
+        model: Optional[Path] = None,
+        website: bool = False,
+    ) -> None:
         self.workdir = workdir
         self.token = secrets.token_hex(16)
         self.action_port, self.rasa_port, self.desk_port = free_port(), free_port(), free_port()
+        self.website_port = free_port()
         self.rasa_url = f"http://127.0.0.1:{self.rasa_port}"
         self.desk_url = f"http://127.0.0.1:{self.desk_port}"
         self.action_url = f"http://127.0.0.1:{self.action_port}"
+        self.website_url = f"http://127.0.0.1:{self.website_port}"
+        self.with_website = website
         self.office_hours = workdir / "office_hours.yml"
         self.office_hours.write_text(ALWAYS_OPEN)
         self.cases_db_url = f"sqlite:///{workdir / 'cases.db'}"
@@ -121,6 +132,10 @@ class Stack:
             "RASA_TOKEN": self.token,
             "RASA_TELEMETRY_ENABLED": "false",
             "TF_CPP_MIN_LOG_LEVEL": "2",
+            # browsers on the test website (any free port) and tests/chat_client.py (the demo site's default
+            # origin) may open the chat; the Rasa server refuses every other origin
+            "CHAT_ALLOWED_ORIGINS": f"{self.website_url},http://localhost:{self.website_port},{WEBSITE_ORIGIN}",
+            "CHAT_SOCKET_URL": self.rasa_url,
         }
         self.env = env
         self.actions = Service(
@@ -147,11 +162,16 @@ class Stack:
         self.desk = Service(
             "desk", [str(BIN / "python"), "-m", "advisor_desk", "--port", str(self.desk_port)], env, workdir
         )
+        self.website = Service(
+            "website", [str(BIN / "python"), "-m", "website", "--port", str(self.website_port)], env, workdir
+        )
 
     def start(self) -> None:
         self.actions.start()
         self.rasa.start()
         self.desk.start()
+        if self.with_website:
+            self.website.start()
         self.wait_for_actions()
         wait_until(
             lambda: (
@@ -163,12 +183,25 @@ class Stack:
             "Rasa server (model loaded)",
         )
         wait_until(lambda: requests.get(f"{self.desk_url}/health", timeout=5).ok, 60, "advisor desk")
+        if self.with_website:
+            self.wait_for_website()
+
+    def start_website(self) -> None:
+        """Start the website now, if it is not running yet (tests that open the chat page call this)."""
+        process = self.website.process
+        if process is None or process.poll() is not None:
+            self.website.start()
+        self.with_website = True
+        self.wait_for_website()
+
+    def wait_for_website(self) -> None:
+        wait_until(lambda: requests.get(f"{self.website_url}/health", timeout=5).ok, 30, "website")
 
     def wait_for_actions(self) -> None:
         wait_until(lambda: requests.get(f"{self.action_url}/health", timeout=5).ok, 120, "action server")
 
     def stop(self) -> None:
-        for service in (self.desk, self.rasa, self.actions):
+        for service in (self.website, self.desk, self.rasa, self.actions):
             service.stop()
 
     # --- the advisor desk

@@ -54,8 +54,11 @@ def test_run_stack_moves_the_action_server_and_tells_rasa(monkeypatch: pytest.Mo
 
     run_stack.main()
 
-    actions, rasa, desk = FakeProcess.started
+    actions, rasa, desk, website = FakeProcess.started
     assert actions["args"][1:] == ["run", "actions", "--port", "6124"]
+    # Rasa's --cors would add a second Access-Control-Allow-Origin to the chat channel's own: Chromium refuses both
+    assert "--cors" not in rasa["args"]
+    assert website["args"][1:3] == ["-m", "website"]
     written = rasa["args"][rasa["args"].index("--endpoints") + 1]
     endpoints = AvailableEndpoints.read_endpoints(written)
     assert endpoints.action.url == "http://localhost:6124/webhook"

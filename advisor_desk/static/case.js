@@ -5,7 +5,7 @@
   const caseId = document.getElementById("case-page").dataset.caseId;
   const self = me();
   const WHO = { user: "Entrepreneur", bot: "Assistant", advisor: "Advisor", system: "" };
-  const stops = [];
+  let stops = [];
   let current = null;
   let transferChoicesFor = null;
 
@@ -75,7 +75,12 @@
       el("p", {}, n.text))));
   }
 
+  // Redrawn only when it changed: the box is a live region, and a redraw every poll would be read out again.
+  let shownTranscript = "";
   function renderTranscript(lines) {
+    const key = JSON.stringify(lines);
+    if (key === shownTranscript) return;
+    shownTranscript = key;
     const box = $("transcript");
     const atBottom = box.scrollHeight - box.scrollTop - box.clientHeight < 40;
     box.replaceChildren(...lines.map((line) => el("div", { className: `line ${line.who}` },
@@ -97,6 +102,22 @@
     renderTranscript(data.transcript);
   }
 
+  // An action that leaves the page returns LEAVING (it stops polling before it starts, so that nothing asks
+  // for a case that is no longer ours; it starts polling again if it fails).
+  const LEAVING = Symbol("leaving");
+
+  async function leavingWith(request) {
+    stopPollingQuietly();
+    try {
+      await request();
+    } catch (err) {
+      startPolling();
+      throw err;
+    }
+    window.location.assign("/");
+    return LEAVING;
+  }
+
   // Wraps a form's submit: no double sends, errors shown, the page refreshed afterwards.
   function onSubmit(id, action) {
     $(id).addEventListener("submit", async (event) => {
@@ -104,14 +125,16 @@
       const form = event.target;
       const button = form.querySelector("button");
       button.disabled = true;
+      let leaving = false;
       try {
-        await action(form);
+        leaving = (await action(form)) === LEAVING;
         showError("");
       } catch (err) {
         showError(err.message);
       } finally {
         button.disabled = false;
       }
+      if (leaving) return;
       await Promise.allSettled([loadCase(), loadTranscript()]);
     });
   }
@@ -134,14 +157,15 @@
   onSubmit("transfer-form", async () => {
     const username = $("transfer-to").value;
     if (!window.confirm(`Transfer this case to ${username}?`)) return;
-    await api("POST", `/api/cases/${caseId}/transfer`, { advisor_username: username });
-    if (self.role !== "admin") window.location.assign("/");
+    const transfer = () => api("POST", `/api/cases/${caseId}/transfer`, { advisor_username: username });
+    if (self.role !== "admin") return leavingWith(transfer); // the case is no longer ours to see
+    await transfer();
+    return undefined;
   });
 
   onSubmit("resolve-form", async () => {
     if (!window.confirm("Resolve this case? The entrepreneur gets the bot back.")) return;
-    await api("POST", `/api/cases/${caseId}/resolve`);
-    window.location.assign("/");
+    return leavingWith(() => api("POST", `/api/cases/${caseId}/resolve`));
   });
 
   // Send with Ctrl/Cmd+Enter; plain Enter keeps adding lines.
@@ -149,5 +173,14 @@
     if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) $("reply-form").requestSubmit();
   });
 
-  stops.push(poll(loadCase, 5000), poll(loadTranscript, 2000));
+  function startPolling() {
+    stops = [poll(loadCase, 5000), poll(loadTranscript, 2000)];
+  }
+
+  function stopPollingQuietly() {
+    stops.forEach((stop) => stop());
+    stops = [];
+  }
+
+  startPolling();
 })();

@@ -75,6 +75,7 @@ const Charts = (() => {
     const height = Math.max(rowHeight, entries.length * rowHeight) + 4;
     const max = Math.max(1, ...entries.map(([, v]) => v));
     const chart = svg("svg", { viewBox: `0 0 ${width} ${height}`, role: "img", class: "chart-svg" });
+    chart.append(svg("title", {}, entries.map(([label, value]) => `${label}: ${value}`).join(", ")));
     entries.forEach(([label, value], i) => {
       const y = i * rowHeight + 2;
       const barWidth = ((width - left - right) * value) / max;

@@ -219,3 +219,17 @@ def test_a_plain_advisor_gets_the_403_page(browser: Any, desk: DeskProcess, page
     # Chromium logs the page's own 403 status as a console error; nothing else may be there
     errors = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
     assert all("403" in e["message"] for e in errors), errors
+
+
+def test_the_staff_pages_have_no_serious_accessibility_problem(browser: Any, desk: DeskProcess) -> None:
+    """axe-core on the overview (charts drawn), the inbox (a message selected) and the reports list."""
+    from .accessibility import assert_accessible
+
+    open_inbox(browser, desk)
+    assert_accessible(browser, "the review inbox")
+    browser.get(f"{desk.url}/staff")
+    wait(browser).until(lambda b: len(b.find_elements(By.CSS_SELECTOR, ".chart svg.chart-svg")) == 4)
+    assert_accessible(browser, "the staff overview")
+    browser.get(f"{desk.url}/staff/reports")
+    wait(browser).until(lambda b: b.execute_script("return document.readyState") == "complete")
+    assert_accessible(browser, "the retrain reports")

@@ -1,32 +1,10 @@
-"""One real stack (action server, Rasa server, advisor desk) for all integration tests, started once."""
+"""Integration tests share the session's real stack (`stack`, tests/conftest.py): fresh ids, action server up."""
 
 from __future__ import annotations
 
 import uuid
 
 import pytest
-
-from tests.servers import Stack
-
-
-@pytest.fixture(scope="session")
-def stack(tmp_path_factory):
-    workdir = tmp_path_factory.mktemp("stack")
-    running = Stack(workdir)
-    try:
-        running.start()
-    except RuntimeError as error:
-        running.stop()
-        raise RuntimeError(
-            "stack failed to start\n--- rasa log\n"
-            + running.rasa.log()[-4000:]
-            + "\n--- actions log\n"
-            + running.actions.log()[-4000:]
-            + "\n--- desk log\n"
-            + running.desk.log()[-2000:]
-        ) from error
-    yield running
-    running.stop()
 
 
 @pytest.fixture
