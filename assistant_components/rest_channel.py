@@ -8,12 +8,15 @@ with a clear 400 message instead.
 The caller names the conversation (`sender`), so REST is meant for trusted servers (another front end,
 a test harness), not for browsers: a sender must be a valid conversation id (cases.conversation_ids, so
 `x/../victim` never reaches `victim`), and web conversations ("web-..."), which belong to the browser that
-holds their token, are refused with 403. In production put the endpoint behind your own gateway or token.
+holds their token, are refused with 403. With REST_CHANNEL_TOKEN set (production mode) every call must also
+carry `Authorization: Bearer <that token>` (else 401): the channel's own token, not the Rasa HTTP API's.
 """
 
 from __future__ import annotations
 
+import hmac
 import json
+import os
 from typing import Any, Awaitable, Callable, Optional, Text
 
 from rasa.core.channels.channel import UserMessage
@@ -25,10 +28,19 @@ from sanic.response import HTTPResponse
 from cases.conversation_ids import is_valid_id, is_web_id, problem_with_id
 
 MAX_MESSAGE_LENGTH = 20_000
+TOKEN_ENV = "REST_CHANNEL_TOKEN"
 WEB_CONVERSATION = (
     "Web conversations ('web-...') belong to the browser that started them; "
     "the REST channel is for server-to-server conversations with their own ids."
 )
+
+
+def authorised(request: Request, token: Optional[str]) -> bool:
+    """Without a configured token every caller is (the embedded default); with one, only its bearers."""
+    if not token:
+        return True
+    scheme, _, given = (request.headers.get("Authorization") or "").partition(" ")
+    return scheme.lower() == "bearer" and hmac.compare_digest(given.strip().encode(), token.encode())
 
 
 def problem_with(body: Any) -> Optional[str]:
@@ -61,11 +73,17 @@ class GuardedRestInput(RestInput):
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         """Rasa's REST blueprint with the body checks in front of it."""
         blueprint = super().blueprint(on_new_message)
+        token = os.environ.get(TOKEN_ENV) or None  # read when the server starts, not at import
 
         @blueprint.middleware("request")
         async def check_body(request: Request) -> Optional[HTTPResponse]:
             if request.method != "POST" or not request.path.endswith("/webhook"):
                 return None
+            if not authorised(request, token):
+                return response.json(
+                    {"error": "This channel needs its token: Authorization: Bearer <REST_CHANNEL_TOKEN>."},
+                    status=401,
+                )
             try:
                 body = json.loads(request.body.decode("utf-8"))
             except (UnicodeDecodeError, ValueError):
