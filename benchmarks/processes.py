@@ -125,7 +125,13 @@ class Assistant:
 
 def base_env() -> Dict[str, str]:
     """The environment every server of the run shares."""
-    return {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2", "PYTHONUNBUFFERED": "1"}
+    return {
+        **os.environ,
+        "RASA_TELEMETRY_ENABLED": "false",
+        "TF_CPP_MIN_LOG_LEVEL": "2",
+        "PYTHONUNBUFFERED": "1",
+        "SANIC_HOST": "127.0.0.1",  # the action server on loopback, as `make run` starts it
+    }
 
 
 def this_assistant(workdir: Path, model: Path) -> Assistant:

@@ -106,6 +106,7 @@ def main() -> int:
     rasa_port = os.environ.get("RASA_PORT", "5005")
     desk_port = os.environ.get("DESK_PORT", "5080")
     website_port = os.environ.get("WEBSITE_PORT", "5070")
+    host = os.environ.get("LISTEN_HOST") or "127.0.0.1"  # every service on loopback unless told otherwise
     token = rasa_token()
     env = {
         **os.environ,
@@ -118,6 +119,7 @@ def main() -> int:
         "CHAT_ALLOWED_ORIGINS": os.environ.get("CHAT_ALLOWED_ORIGINS")
         or f"http://localhost:{website_port},http://127.0.0.1:{website_port}",
         "VAR_DIR": str(var_dir()),
+        "SANIC_HOST": host,  # the action server's interface (rasa-sdk reads it; its default is 0.0.0.0)
         **password_environment(configured_url()),  # Rasa expands ${TRACKER_DB_PASSWORD} from it
     }
     endpoints = str(endpoints_file(action_port))  # points the Rasa server at ACTION_PORT and VAR_DIR
@@ -139,18 +141,18 @@ def main() -> int:
             subprocess.Popen(
                 [
                     *(str(BIN / "rasa"), "run", "--enable-api", "--auth-token", token),
-                    *("--port", rasa_port, "--endpoints", endpoints),
+                    *("--interface", host, "--port", rasa_port, "--endpoints", endpoints),
                 ],
                 cwd=ROOT,
                 env=env,
             )
         )
-        processes.append(
-            subprocess.Popen([str(BIN / "python"), "-m", "advisor_desk", "--port", desk_port], cwd=ROOT, env=env)
-        )
-        processes.append(
-            subprocess.Popen([str(BIN / "python"), "-m", "website", "--port", website_port], cwd=ROOT, env=env)
-        )
+        for module, port in (("advisor_desk", desk_port), ("website", website_port)):
+            processes.append(
+                subprocess.Popen(
+                    [str(BIN / "python"), "-m", module, "--host", host, "--port", port], cwd=ROOT, env=env
+                )
+            )
         ready = wait_for(f"http://localhost:{rasa_port}/status", 300, {"token": token}, key="model_file")
         print(
             "\n".join(

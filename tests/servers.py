@@ -131,6 +131,7 @@ class Stack:
             "RASA_URL": self.rasa_url,
             "RASA_TOKEN": self.token,
             "RASA_TELEMETRY_ENABLED": "false",
+            "SANIC_HOST": "127.0.0.1",  # the action server on loopback, as `make run` starts it
             "TF_CPP_MIN_LOG_LEVEL": "2",
             # browsers on the test website (any free port) and tests/chat_client.py (the demo site's default
             # origin) may open the chat; the Rasa server refuses every other origin
@@ -147,6 +148,8 @@ class Stack:
                 str(BIN / "rasa"),
                 "run",
                 "--enable-api",
+                "--interface",
+                "127.0.0.1",
                 "--auth-token",
                 self.token,
                 "--port",

@@ -58,6 +58,10 @@ def test_run_stack_moves_the_action_server_and_tells_rasa(monkeypatch: pytest.Mo
     assert actions["args"][1:] == ["run", "actions", "--port", "6124"]
     # Rasa's --cors would add a second Access-Control-Allow-Origin to the chat channel's own: Chromium refuses both
     assert "--cors" not in rasa["args"]
+    # every service listens on loopback unless LISTEN_HOST says otherwise
+    assert rasa["args"][rasa["args"].index("--interface") + 1] == "127.0.0.1"
+    assert actions["env"]["SANIC_HOST"] == "127.0.0.1"
+    assert desk["args"][desk["args"].index("--host") + 1] == website["args"][website["args"].index("--host") + 1]
     assert website["args"][1:3] == ["-m", "website"]
     written = rasa["args"][rasa["args"].index("--endpoints") + 1]
     endpoints = AvailableEndpoints.read_endpoints(written)

@@ -38,3 +38,26 @@ def test_desk_endpoints_require_login(stack, path):
 def test_desk_pages_redirect_to_login(stack):
     response = requests.get(stack.desk_url + "/", timeout=10, allow_redirects=False)
     assert response.status_code in (302, 303) and "/login" in response.headers["Location"]
+
+
+def listening_addresses(port: int) -> set:
+    """The local addresses on which something listens on `port` (from /proc/net/tcp and tcp6)."""
+    found = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with open(table) as rows:
+            next(rows)
+            for row in rows:
+                local, state = row.split()[1], row.split()[3]
+                address, hex_port = local.rsplit(":", 1)
+                if state == "0A" and int(hex_port, 16) == port:  # 0A = LISTEN
+                    found.add(address)
+    return found
+
+
+LOOPBACK = {"0100007F", "00000000000000000000000001000000"}  # 127.0.0.1 and ::1 as the kernel writes them
+
+
+def test_every_service_listens_on_loopback_only(stack):
+    for port in (stack.rasa_port, stack.action_port, stack.desk_port):
+        addresses = listening_addresses(port)
+        assert addresses and addresses <= LOOPBACK, f"port {port} listens on {addresses}"
