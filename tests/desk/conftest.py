@@ -7,19 +7,16 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from aiohttp import web
 from argon2 import PasswordHasher
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine
 
 from advisor_desk import accounts
-from advisor_desk.app import create_app
 from advisor_desk.db import init_db
-from advisor_desk.rasa_client import RasaClient
 from cases.database import make_engine
 from tests.postgres_support import require_postgres
 
-from .support import ADVISORS, PASSWORD, RASA_TOKEN, Desk, FakeRasa, ServerThread
+from .support import ADVISORS, Desk, start_desk, stop_desk
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -81,31 +78,15 @@ def new_conversation() -> Callable[[], str]:
 @pytest.fixture(scope="module")
 def desk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Desk]:
     """One live desk per test module; tests create their own cases so they stay independent."""
-    db = make_engine(f"sqlite:///{tmp_path_factory.mktemp('desk') / 'cases.db'}")
-    init_db(db)
-    rasa = FakeRasa()
-    rasa.server.start()
-    client = RasaClient(rasa.server.url, RASA_TOKEN, timeout=5)
-    app = create_app(db, client)
-
-    async def close_client(_app: web.Application) -> None:
-        await client.close()
-
-    app.on_cleanup.append(close_client)
-    server = ServerThread(app).start()
-    running = Desk(db, rasa, server)
-    for username, (role, display_name) in ADVISORS.items():
-        advisor = accounts.create_advisor(db, username, PASSWORD, role, display_name)
-        running.ids[username] = advisor["id"]
+    running = start_desk(tmp_path_factory.mktemp("desk"), ADVISORS)
+    for username in ADVISORS:
         if username != "olaf":
             running.tokens[username] = running.login(username).json()["token"]
-    accounts.set_advisor_active(db, "olaf", False)
+    accounts.set_advisor_active(running.engine, "olaf", False)
     try:
         yield running
     finally:
-        server.stop()
-        rasa.server.stop()
-        db.dispose()
+        stop_desk(running)
 
 
 @pytest.fixture(autouse=True)

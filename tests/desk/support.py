@@ -7,15 +7,21 @@ import ssl
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
 from typing import Any, Dict, List, Optional, TypeVar
 
 import requests
 from aiohttp import web
 from sqlalchemy.engine import Engine
 
+from advisor_desk import accounts
+from advisor_desk.app import create_app
+from advisor_desk.db import init_db
+from advisor_desk.rasa_client import RasaClient
 from cases import store as case_store
+from cases.database import make_engine
 
 RASA_TOKEN = "rasa-test-token"
 PASSWORD = "correct horse battery staple"
@@ -191,3 +197,32 @@ ADVISORS = {
     "ada": ("admin", "Ada Admin"),
     "olaf": ("advisor", "Olaf Gone"),
 }
+
+
+def start_desk(
+    folder: Path, usernames: Iterable[str] = ("alice", "bob", "ada"), ssl_context: Optional[ssl.SSLContext] = None
+) -> Desk:
+    """A live desk on a fresh SQLite file in `folder`, with a recording Rasa stand-in and these advisors."""
+    db = make_engine(f"sqlite:///{folder / 'cases.db'}")
+    init_db(db)
+    rasa = FakeRasa()
+    rasa.server.start()
+    client = RasaClient(rasa.server.url, RASA_TOKEN, timeout=5)
+    app = create_app(db, client)
+
+    async def close_client(_app: web.Application) -> None:
+        await client.close()
+
+    app.on_cleanup.append(close_client)
+    running = Desk(db, rasa, ServerThread(app, ssl_context).start())
+    for username in usernames:
+        role, display_name = ADVISORS[username]
+        running.ids[username] = accounts.create_advisor(db, username, PASSWORD, role, display_name)["id"]
+    return running
+
+
+def stop_desk(desk: Desk) -> None:
+    """Stop the desk, its Rasa stand-in and its database engine."""
+    desk.server.stop()
+    desk.rasa.server.stop()
+    desk.engine.dispose()

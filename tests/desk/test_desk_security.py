@@ -16,48 +16,17 @@ from typing import Any, Dict, List, Optional, Union
 
 import pytest
 import requests
-from aiohttp import web
 from argon2 import PasswordHasher
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from advisor_desk import accounts
-from advisor_desk.app import create_app
-from advisor_desk.db import init_db
 from advisor_desk.login_limit import MAX_FAILURES_PER_ACCOUNT, MAX_FAILURES_PER_ADDRESS, LoginLimiter
 from advisor_desk.models import DeskSession
-from advisor_desk.rasa_client import RasaClient
 from cases import store as case_store
-from cases.database import make_engine
 
-from .support import ADVISORS, PASSWORD, RASA_TOKEN, Desk, FakeRasa, ServerThread, run_at_once
-
-
-def start_desk(folder: Path, ssl_context: Optional[ssl.SSLContext] = None) -> Desk:
-    """A desk of its own on a fresh SQLite file, with alice, bob and ada (not logged in)."""
-    db = make_engine(f"sqlite:///{folder / 'cases.db'}")
-    init_db(db)
-    rasa = FakeRasa()
-    rasa.server.start()
-    client = RasaClient(rasa.server.url, RASA_TOKEN, timeout=5)
-    app = create_app(db, client)
-
-    async def close_client(_app: web.Application) -> None:
-        await client.close()
-
-    app.on_cleanup.append(close_client)
-    running = Desk(db, rasa, ServerThread(app, ssl_context).start())
-    for username in ("alice", "bob", "ada"):
-        role, display_name = ADVISORS[username]
-        running.ids[username] = accounts.create_advisor(db, username, PASSWORD, role, display_name)["id"]
-    return running
-
-
-def stop_desk(desk: Desk) -> None:
-    desk.server.stop()
-    desk.rasa.server.stop()
-    desk.engine.dispose()
+from .support import PASSWORD, Desk, run_at_once, start_desk, stop_desk
 
 
 @pytest.fixture
@@ -304,7 +273,7 @@ def test_hsts_only_over_https(desk: Desk, tmp_path: Path, monkeypatch: pytest.Mo
     assert hsts(desk.url, **{"X-Forwarded-Proto": "http"}) is None
     monkeypatch.delenv("DESK_TRUST_PROXY")
 
-    tls = start_desk(tmp_path, self_signed(tmp_path))
+    tls = start_desk(tmp_path, ssl_context=self_signed(tmp_path))
     try:
         assert tls.url.startswith("https://")
         assert hsts(tls.url) == "max-age=31536000"
