@@ -91,12 +91,13 @@ def install_rasa_hooks() -> None:
     """Time graph nodes, tracker store calls and remote actions per handled message in a Rasa server."""
     from rasa.core.actions.action import RemoteAction
     from rasa.core.processor import MessageProcessor
-    from rasa.core.tracker_store import SQLTrackerStore
     from rasa.engine.graph import GraphNode
 
+    from assistant_components.sql_tracker_store import ConversationStore
+
     GraphNode.__call__ = timed_sync(lambda node, *_: f"node {node._node_name}")(GraphNode.__call__)
-    SQLTrackerStore.retrieve = timed_async(lambda *_: "tracker store: read")(SQLTrackerStore.retrieve)
-    SQLTrackerStore.save = timed_async(lambda *_: "tracker store: write")(SQLTrackerStore.save)
+    ConversationStore.retrieve = timed_async(lambda *_: "tracker store: read")(ConversationStore.retrieve)
+    ConversationStore.save = timed_async(lambda *_: "tracker store: write")(ConversationStore.save)
     RemoteAction.run = timed_async(lambda action, *_: f"action server call {action.name()}")(RemoteAction.run)
     MessageProcessor.handle_message = message_scope("rasa", lambda _processor, message: str(message.text))(
         MessageProcessor.handle_message

@@ -21,6 +21,8 @@ from cases.database import make_engine, sqlite_url
 URL_VARIABLE = "TRACKER_DB_URL"
 PASSWORD_VARIABLE = "TRACKER_DB_PASSWORD"
 SQLITE_FILE = "rasa_tracker.db"
+# Rasa's SQL tracker store with its queries off the event loop (same table and keys as `type: SQL`)
+STORE_TYPE = "assistant_components.sql_tracker_store.ConversationStore"
 
 
 def configured_url() -> Optional[str]:
@@ -63,7 +65,7 @@ def tracker_store_section(url: str) -> Dict[str, Any]:
         The section as a dict, ready for `yaml.safe_dump`.
     """
     parsed = make_url(url)
-    section: Dict[str, Any] = {"type": "SQL", "dialect": parsed.drivername, "db": parsed.database}
+    section: Dict[str, Any] = {"type": STORE_TYPE, "dialect": parsed.drivername, "db": parsed.database}
     if parsed.get_backend_name() == "sqlite":
         return section
     for key, value in (("url", parsed.host), ("port", parsed.port), ("username", parsed.username)):

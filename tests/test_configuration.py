@@ -12,6 +12,8 @@ from typing import Any, Dict, List
 import pytest
 from rasa.core.utils import AvailableEndpoints
 
+from staff_review.tracker_db import STORE_TYPE
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -95,7 +97,7 @@ def test_run_stack_keeps_conversations_where_tracker_db_url_says(
     assert "s3cr" not in Path(written).read_text()
     monkeypatch.setenv("TRACKER_DB_PASSWORD", rasa["env"]["TRACKER_DB_PASSWORD"])
     store = AvailableEndpoints.read_endpoints(written).tracker_store
-    assert store.type == "SQL"
+    assert store.type == STORE_TYPE
     assert store.url == "db.example"  # Rasa hands the endpoint's url to SQLTrackerStore as its host
     assert store.kwargs == {
         "dialect": "postgresql",
