@@ -21,6 +21,8 @@ from cases.database import make_engine, sqlite_url
 URL_VARIABLE = "TRACKER_DB_URL"
 PASSWORD_VARIABLE = "TRACKER_DB_PASSWORD"
 SQLITE_FILE = "rasa_tracker.db"
+# For server databases: Rasa's SQLTrackerStore with connections checked before use (see the class).
+RECONNECTING_STORE = "assistant_components.tracker_store.ReconnectingSQLTrackerStore"
 
 
 def configured_url() -> Optional[str]:
@@ -52,9 +54,10 @@ def tracker_engine_from_env() -> Engine:
 def tracker_store_section(url: str) -> Dict[str, Any]:
     """The `tracker_store` section of Rasa's endpoints file for a SQLAlchemy URL.
 
-    Rasa 3.6's SQLTrackerStore takes the parts of the URL separately (dialect, host, port, db, username,
-    password, query); in the endpoints file the host is called `url` (Rasa passes the endpoint's `url` on as
-    `host`). The password is left as `${TRACKER_DB_PASSWORD}`; see `password_environment`.
+    Rasa 3.6's SQLTrackerStore (for a server database its subclass `RECONNECTING_STORE`) takes the parts of
+    the URL separately (dialect, host, port, db, username, password, query); in the endpoints file the host is
+    called `url` (Rasa passes the endpoint's `url` on as `host`). The password is left as
+    `${TRACKER_DB_PASSWORD}`; see `password_environment`.
 
     Args:
         url: A SQLAlchemy URL, e.g. `postgresql://postgres@127.0.0.1:5432/test` or `sqlite:////tmp/t.db`.
@@ -66,6 +69,7 @@ def tracker_store_section(url: str) -> Dict[str, Any]:
     section: Dict[str, Any] = {"type": "SQL", "dialect": parsed.drivername, "db": parsed.database}
     if parsed.get_backend_name() == "sqlite":
         return section
+    section["type"] = RECONNECTING_STORE  # Rasa's SQL store that survives its database going away for a while
     for key, value in (("url", parsed.host), ("port", parsed.port), ("username", parsed.username)):
         if value is not None:
             section[key] = value

@@ -49,6 +49,7 @@ def test_run_stack_moves_the_action_server_and_tells_rasa(monkeypatch: pytest.Mo
     monkeypatch.setattr(sys, "argv", ["run_stack.py"])
     monkeypatch.setattr(run_stack.signal, "signal", lambda *_: None)
     monkeypatch.setattr(run_stack, "wait_for", lambda *_, **__: True)
+    monkeypatch.setattr(run_stack, "find_model", lambda _: (Path("models/assistant.tar.gz"), None))
     monkeypatch.setattr(run_stack.subprocess, "Popen", FakeProcess)
     FakeProcess.started = []
 
@@ -85,6 +86,7 @@ def test_run_stack_keeps_conversations_where_tracker_db_url_says(
     monkeypatch.setattr(sys, "argv", ["run_stack.py"])
     monkeypatch.setattr(run_stack.signal, "signal", lambda *_: None)
     monkeypatch.setattr(run_stack, "wait_for", lambda *_, **__: True)
+    monkeypatch.setattr(run_stack, "find_model", lambda _: (Path("models/assistant.tar.gz"), None))
     monkeypatch.setattr(run_stack.subprocess, "Popen", FakeProcess)
     FakeProcess.started = []
 
@@ -95,7 +97,7 @@ def test_run_stack_keeps_conversations_where_tracker_db_url_says(
     assert "s3cr" not in Path(written).read_text()
     monkeypatch.setenv("TRACKER_DB_PASSWORD", rasa["env"]["TRACKER_DB_PASSWORD"])
     store = AvailableEndpoints.read_endpoints(written).tracker_store
-    assert store.type == "SQL"
+    assert store.type == "assistant_components.tracker_store.ReconnectingSQLTrackerStore"
     assert store.url == "db.example"  # Rasa hands the endpoint's url to SQLTrackerStore as its host
     assert store.kwargs == {
         "dialect": "postgresql",

@@ -39,7 +39,7 @@ def test_the_widget_learns_where_the_chat_server_is() -> None:
     status, headers, body = fetch("/config.json", "https://chat.example.org/")
     assert status == 200 and json.loads(body) == {"socket_url": "https://chat.example.org"}
     assert "connect-src 'self' https://chat.example.org wss://chat.example.org;" in headers["Content-Security-Policy"]
-    assert fetch("/health")[0] == 200
+    assert fetch("/health/live")[0] == 200
 
 
 @pytest.mark.parametrize(

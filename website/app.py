@@ -1,4 +1,4 @@
-"""The website's server: static files, the chat's settings (/config.json), /health and strict security headers.
+"""The website's server: static files, the chat's settings (/config.json), health checks and strict security headers.
 
 The page never receives HTML from the server at run time: everything the chat shows is built in the browser
 from text (website/static/widget.js), and the Content-Security-Policy allows only our own scripts and styles
@@ -13,6 +13,8 @@ from typing import Dict
 from urllib.parse import urlsplit
 
 from aiohttp import web
+
+from .health import health_handler, live
 
 STATIC_DIR = Path(__file__).with_name("static")
 DEFAULT_SOCKET_URL = "http://localhost:5005"
@@ -59,11 +61,6 @@ async def config(request: web.Request) -> web.Response:
     return web.json_response({"socket_url": request.app[SOCKET_URL]}, headers={"Cache-Control": "no-store"})
 
 
-async def health(_request: web.Request) -> web.Response:
-    """GET /health: the website is up."""
-    return web.json_response({"status": "ok"})
-
-
 def create_app(socket_url: str = DEFAULT_SOCKET_URL) -> web.Application:
     """Build the website for a chat server at `socket_url` (scheme, host and port)."""
     origin = check_socket_url(socket_url)
@@ -76,7 +73,8 @@ def create_app(socket_url: str = DEFAULT_SOCKET_URL) -> web.Application:
     app[SOCKET_URL] = origin
     app.router.add_get("/", index)
     app.router.add_get("/config.json", config)
-    app.router.add_get("/health", health)
+    app.router.add_get("/health", health_handler(origin))
+    app.router.add_get("/health/live", live)
     app.router.add_static("/static/", STATIC_DIR)
     app.on_response_prepare.append(add_security_headers)  # type: ignore[arg-type]  # aiosignal vs aiohttp hints
     return app

@@ -43,7 +43,21 @@ def error_of(response: requests.Response) -> str:
 
 def test_health_needs_no_login(desk: Desk) -> None:
     response = requests.get(f"{desk.url}/health", timeout=5)
-    assert response.status_code == 200 and response.json() == {"status": "ok"}
+    assert response.status_code == 200, response.text
+    assert response.json() == {"status": "ok", "checks": {"database": "ok", "rasa": "ok"}}
+    assert requests.get(f"{desk.url}/health/live", timeout=5).json() == {"status": "ok"}
+
+
+def test_health_names_rasa_when_it_fails(desk: Desk) -> None:
+    desk.rasa.fail_status = 500
+    try:
+        response = requests.get(f"{desk.url}/health", headers={"Authorization": "Bearer nonsense"}, timeout=5)
+    finally:
+        desk.rasa.fail_status = None
+    assert response.status_code == 503
+    body = response.json()
+    assert body["failing"] == ["rasa"] and body["checks"]["database"] == "ok"
+    assert "HTTP 500" in body["checks"]["rasa"]
 
 
 @pytest.mark.parametrize(("method", "path"), API_ENDPOINTS)
