@@ -22,7 +22,8 @@ from .web_context import current_advisor, engine, rasa, run_db
 log = logging.getLogger(__name__)
 routes = web.RouteTableDef()
 
-CASE_PATH = r"/api/cases/{case_id:\d+}"
+# At most 18 digits: every such id fits the databases' 64-bit integers (a longer one is simply not found).
+CASE_PATH = r"/api/cases/{case_id:\d{1,18}}"
 # Pages poll the case and its transcript every few seconds; one audit line per window is enough.
 READ_AUDIT_WINDOW = timedelta(minutes=5)
 # One answer for a missing case and for one the advisor may not know about: no probing of case ids.

@@ -104,7 +104,7 @@ class GuardedRestInput(RestInput):
                 )
             try:
                 body = json.loads(request.body.decode("utf-8"))
-            except (UnicodeDecodeError, ValueError):
+            except (UnicodeDecodeError, ValueError, RecursionError):  # RecursionError: nested ~1000 deep
                 return response.json({"error": "The request body is not valid UTF-8 JSON."}, status=400)
             problem = problem_with(body)
             if problem:

@@ -9,25 +9,32 @@ Two things Rasa 3.6 does not do by itself:
 - `fail_loudly(agent)`: Rasa wraps every tracker store in a FailSafeTrackerStore that, when the store fails,
   carries on with an empty conversation kept in memory (the bot greets a returning user as a stranger, and
   what is said meanwhile is lost). Its documented error callback is set to raise `TrackerStoreUnavailable`
-  instead, so the channels answer "temporarily unavailable, please try again" (assistant_components/unavailable.py)
-  and nothing is processed without the conversation's history.
+  when the database cannot be reached, so the channels answer "temporarily unavailable, please try again"
+  (assistant_components/unavailable.py) and nothing is processed without the conversation's history. Other
+  store errors (bugs, not outages) keep Rasa's behaviour, logged.
 """
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import sqlalchemy as sa
 from rasa.core.tracker_store import FailSafeTrackerStore, SQLTrackerStore, create_engine_kwargs
 from sqlalchemy.engine import Engine
 
+from .unavailable import TrackerStoreUnavailable, is_connection_error
 
-class TrackerStoreUnavailable(Exception):
-    """The conversation database cannot be read or written right now."""
+logger = logging.getLogger(__name__)
 
 
 def _raise_unavailable(error: Exception) -> None:
-    raise TrackerStoreUnavailable(f"The conversation store is unavailable: {type(error).__name__}") from error
+    """FailSafeTrackerStore's error callback: raise for an outage; for anything else, Rasa's own fallback."""
+    if is_connection_error(error):
+        raise TrackerStoreUnavailable(f"The conversation store is unavailable: {type(error).__name__}") from error
+    logger.error(
+        "The tracker store failed (%s: %s); Rasa falls back to memory for this call.", type(error).__name__, error
+    )
 
 
 def fail_loudly(agent: Any) -> None:

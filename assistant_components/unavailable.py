@@ -2,15 +2,15 @@
 
 The channels (rest_channel, socketio_channel) catch these while handling a message and answer politely
 ("temporarily unavailable, please try again") instead of staying silent or leaking an error: the tracker store's
-database (SQLAlchemy connection errors, or `TrackerStoreUnavailable` from tracker_store.py), and the lock store
-(Redis connection errors, which Rasa reports as `LockError`).
+database (SQLAlchemy connection errors, or `TrackerStoreUnavailable` raised by tracker_store.fail_loudly), and the
+lock store (Redis connection errors, which Rasa reports as `LockError`).
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Dict, Optional, Text
+from typing import Any, Dict, Optional, Text, Tuple, Type
 
 import yaml
 from rasa.core.lock_store import LockError
@@ -19,11 +19,14 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
-from .tracker_store import TrackerStoreUnavailable
+
+class TrackerStoreUnavailable(Exception):
+    """The conversation database cannot be read or written right now (see tracker_store.fail_loudly)."""
+
 
 MESSAGES_FILE = Path(__file__).with_name("unavailable_messages.yml")
-UNAVAILABLE = (
-    TrackerStoreUnavailable,
+# A database or Redis that does not answer; not a bug in a query (those stay errors).
+CONNECTION_ERRORS = (
     OperationalError,
     InterfaceError,
     DisconnectionError,
@@ -33,19 +36,25 @@ UNAVAILABLE = (
     RedisTimeoutError,
     ConnectionError,
 )
+UNAVAILABLE = (TrackerStoreUnavailable, *CONNECTION_ERRORS)
 MAX_CHAIN = 10  # how far to follow `raise ... from` / "during handling" links
 
 
-def is_unavailable(error: BaseException) -> bool:
+def is_unavailable(error: BaseException, kinds: Tuple[Type[BaseException], ...] = UNAVAILABLE) -> bool:
     """Whether `error`, or an error it was raised from, says a service is unreachable (not a bug)."""
     seen: Optional[BaseException] = error
     for _ in range(MAX_CHAIN):
         if seen is None:
             return False
-        if isinstance(seen, UNAVAILABLE):
+        if isinstance(seen, kinds):
             return True
         seen = seen.__cause__ or seen.__context__
     return False
+
+
+def is_connection_error(error: BaseException) -> bool:
+    """Whether `error` (or its cause) is a database or Redis connection failure."""
+    return is_unavailable(error, CONNECTION_ERRORS)
 
 
 @lru_cache(maxsize=1)

@@ -66,3 +66,13 @@ def test_no_server_text_is_ever_parsed_as_html() -> None:
         source = (STATIC_DIR / script).read_text(encoding="utf-8")
         for sink in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval("):
             assert sink not in source, f"{script} uses {sink}"
+
+
+def test_health_names_the_chat_server_when_it_cannot_be_reached() -> None:
+    from tests.servers import free_port
+
+    status, _, body = fetch("/health", f"http://127.0.0.1:{free_port()}")
+    assert status == 503
+    answer = json.loads(body)
+    assert answer["failing"] == ["chat_server"] and "cannot be reached" in answer["checks"]["chat_server"]
+    assert fetch("/health/live", f"http://127.0.0.1:{free_port()}")[0] == 200
