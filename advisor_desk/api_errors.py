@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -58,6 +59,11 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
         if is_api_path(request):
             return error_response(503, DATABASE_UNAVAILABLE)
         return web.Response(status=503, text=DATABASE_UNAVAILABLE, headers={"Retry-After": "10"})
+    except OSError as exc:
+        if exc.errno != errno.ENAMETOOLONG:
+            raise
+        # a static file name longer than the file system allows: no such file
+        return error_response(404, "Not found.") if is_api_path(request) else web.Response(status=404, text="Not found")
     except web.HTTPException as exc:
         if is_api_path(request) and exc.status >= 400:
             return error_response(exc.status, exc.reason)

@@ -22,17 +22,18 @@ import hmac
 import json
 import logging
 import os
-from typing import Any, Awaitable, Callable, Optional, Text
+from typing import Any, Awaitable, Callable, Dict, Optional, Text
 
 import rasa.utils.endpoints
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
-from sanic import Blueprint, response
+from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from cases.conversation_ids import is_valid_id, is_web_id, problem_with_id
 
+from . import server_guards
 from .tracker_store import fail_loudly
 from .unavailable import is_unavailable, unavailable_message
 
@@ -75,6 +76,14 @@ def problem_with(body: Any) -> Optional[str]:
     return None
 
 
+class _GuardingBlueprint(Blueprint):
+    """A blueprint that installs the server-wide guards (server_guards) on the app it is registered on."""
+
+    def register(self, app: Sanic, options: Dict[Text, Any]) -> None:
+        server_guards.install(app)
+        super().register(app, options)
+
+
 class GuardedRestInput(RestInput):
     """RestInput that validates the body before Rasa sees it and says so when a service it needs is down."""
 
@@ -90,7 +99,7 @@ class GuardedRestInput(RestInput):
         reply: when the conversation store or the lock store is down, the caller gets a 503 with a polite
         `error` (and `Retry-After`), and the message was not processed, so sending it again is safe.
         """
-        blueprint = Blueprint(f"custom_webhook_{type(self).__name__}")  # Rasa mounts it at /webhooks/rest
+        blueprint = _GuardingBlueprint(f"custom_webhook_{type(self).__name__}")  # Rasa mounts it at /webhooks/rest
         token = os.environ.get(TOKEN_ENV) or None  # read when the server starts, not at import
 
         @blueprint.middleware("request")

@@ -33,6 +33,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
+from assistant_components import server_guards
 from assistant_components.chat_history import events_to_messages
 from assistant_components.rest_channel import MAX_MESSAGE_LENGTH
 from assistant_components.socketio_output import AdvisorAwareSocketIOOutput
@@ -63,14 +64,8 @@ class _AppAwareBlueprint(SocketBlueprint):
 
     def register(self, app: Sanic, options: Dict[Text, Any]) -> None:
         self.ctx.app = app
-        # Every request (the HTTP API's tracker reads and writes too) meets a tracker store that says when
-        # it is down instead of silently keeping conversations in memory (tracker_store.fail_loudly).
-        app.register_middleware(_tracker_store_fails_loudly, "request")
+        server_guards.install(app)  # the whole server's guards (the HTTP API's too): see server_guards
         super().register(app, options)
-
-
-async def _tracker_store_fails_loudly(request: Request) -> None:
-    fail_loudly(getattr(request.app.ctx, "agent", None))
 
 
 class OwnedSocketIOInput(SocketIOInput):

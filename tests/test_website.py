@@ -76,3 +76,8 @@ def test_health_names_the_chat_server_when_it_cannot_be_reached() -> None:
     answer = json.loads(body)
     assert answer["failing"] == ["chat_server"] and "cannot be reached" in answer["checks"]["chat_server"]
     assert fetch("/health/live", f"http://127.0.0.1:{free_port()}")[0] == 200
+
+
+def test_a_file_name_too_long_for_the_file_system_is_not_found() -> None:
+    assert fetch("/static/" + "a" * 3000)[0] == 404
+    assert fetch("/static/" + "%F0%9F%93%84" * 80)[0] == 404

@@ -7,12 +7,14 @@ plus a connection to the Rasa server's socket.io endpoint.
 
 from __future__ import annotations
 
+import errno
 import os
 from pathlib import Path
 from typing import Dict
 from urllib.parse import urlsplit
 
 from aiohttp import web
+from aiohttp.typedefs import Handler
 
 from .health import health_handler, live
 
@@ -61,6 +63,17 @@ async def config(request: web.Request) -> web.Response:
     return web.json_response({"socket_url": request.app[SOCKET_URL]}, headers={"Cache-Control": "no-store"})
 
 
+@web.middleware
+async def not_found_for_impossible_names(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """A 404 for a static file name longer than the file system allows (aiohttp answers it with a 500)."""
+    try:
+        return await handler(request)
+    except OSError as exc:
+        if exc.errno != errno.ENAMETOOLONG:
+            raise
+        raise web.HTTPNotFound() from exc
+
+
 def create_app(socket_url: str = DEFAULT_SOCKET_URL) -> web.Application:
     """Build the website for a chat server at `socket_url` (scheme, host and port)."""
     origin = check_socket_url(socket_url)
@@ -69,7 +82,7 @@ def create_app(socket_url: str = DEFAULT_SOCKET_URL) -> web.Application:
     async def add_security_headers(_request: web.Request, response: web.StreamResponse) -> None:
         response.headers.update(headers)
 
-    app = web.Application()
+    app = web.Application(middlewares=[not_found_for_impossible_names])
     app[SOCKET_URL] = origin
     app.router.add_get("/", index)
     app.router.add_get("/config.json", config)
