@@ -315,6 +315,10 @@ def test_fuzz_every_public_endpoint(stack: Stack) -> None:
         if any(marker in text for marker in TRACE_MARKERS):
             problems.append(f"socket.io {event}: {text[:300]}")
     assert not problems, f"{len(problems)} of {total} inputs broke the rules:\n" + "\n".join(problems[:60])
+    print("answers per service and status:", fuzz.statuses)
+    for service, statuses in fuzz.statuses.items():  # the fuzz reached the handlers, not only a gate
+        assert any(200 <= status < 300 for status in statuses), (service, statuses)
+        assert any(400 <= status < 500 for status in statuses), (service, statuses)
     assert any(event == "session_error" for event, _ in socket_result["received"])
     assert any(event == "bot_uttered" for event, _ in socket_result["received"])
 
