@@ -16,13 +16,14 @@ from .access import can_manage, can_view, is_assignee, may_know
 from .api_errors import ApiError
 from .handback import handback_message
 from .jsonio import read_json_object, required_string, required_text
-from .rasa_client import RasaError
+from .rasa_client import RasaError, RasaUnavailable
 from .web_context import current_advisor, engine, rasa, run_db
 
 log = logging.getLogger(__name__)
 routes = web.RouteTableDef()
 
-CASE_PATH = r"/api/cases/{case_id:\d+}"
+# At most 18 digits: every such id fits the databases' 64-bit integers (a longer one is simply not found).
+CASE_PATH = r"/api/cases/{case_id:\d{1,18}}"
 # Pages poll the case and its transcript every few seconds; one audit line per window is enough.
 READ_AUDIT_WINDOW = timedelta(minutes=5)
 # One answer for a missing case and for one the advisor may not know about: no probing of case ids.
@@ -152,7 +153,11 @@ async def reply(request: web.Request) -> web.Response:
     _require_open(case)
     _allow(is_assignee(me, case), "Only the advisor who holds this case can reply.")
     text = required_text(await read_json_object(request))
-    await rasa(request).send_advisor_message(case["conversation_id"], text, me["display_name"])
+    try:
+        await rasa(request).send_advisor_message(case["conversation_id"], text, me["display_name"])
+    except RasaUnavailable as exc:
+        # Refused, not queued: the page keeps the text in the box, so the advisor sends it again.
+        raise ApiError(502, f"Your reply was not sent. {exc}") from exc
     # The text itself is in Rasa's tracker; the audit log keeps no copy of confidential content.
     await _audit(request, case, "reply", f"{len(text)} characters")
     return web.json_response({"ok": True})
@@ -227,12 +232,15 @@ async def resolve(request: web.Request) -> web.Response:
         await client.send_bot_message(conversation_id, handback_message(case["language"]), {"handback": True})
         await client.resume(conversation_id)
         await client.set_slot(conversation_id, "case_id", None)
-    except Exception:
+    except Exception as exc:
         reopened = await run_db(
             case_store.reopen_case, db, case["id"], status=case["status"], advisor_id=case["advisor_id"]
         )
         if not reopened:
             log.error("Case %s stays resolved although handing the chat back to the bot failed", case["id"])
+            raise
+        if isinstance(exc, RasaUnavailable):
+            raise ApiError(502, f"The case is still open: the chat could not be handed back to the bot. {exc}") from exc
         raise
     await _audit(request, case, "resolve")
     return web.json_response({"case": await _reload(request, case)})

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import errno
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiohttp import web
+from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from .rasa_client import InvalidConversationId, RasaError
 
 log = logging.getLogger(__name__)
+
+# The database server is down or unreachable (not a bug in a query): the advisor can simply try again.
+DATABASE_DOWN = (OperationalError, InterfaceError, DisconnectionError, PoolTimeout)
+DATABASE_UNAVAILABLE = "The desk's database is temporarily unavailable. Please try again in a moment."
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -47,6 +54,16 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
     except RasaError as exc:
         log.warning("Rasa call failed on %s %s: %s", request.method, request.path, exc)
         return error_response(502, str(exc))
+    except DATABASE_DOWN as exc:
+        log.warning("Case database unavailable on %s %s: %s", request.method, request.path, exc)
+        if is_api_path(request):
+            return error_response(503, DATABASE_UNAVAILABLE)
+        return web.Response(status=503, text=DATABASE_UNAVAILABLE, headers={"Retry-After": "10"})
+    except OSError as exc:
+        if exc.errno != errno.ENAMETOOLONG:
+            raise
+        # a static file name longer than the file system allows: no such file
+        return error_response(404, "Not found.") if is_api_path(request) else web.Response(status=404, text="Not found")
     except web.HTTPException as exc:
         if is_api_path(request) and exc.status >= 400:
             return error_response(exc.status, exc.reason)

@@ -240,7 +240,7 @@ async def list_decisions(request: web.Request) -> web.Response:
     return web.json_response({"decisions": decisions, "counts": await run_db(review_store.counts, engine(request))})
 
 
-@routes.delete(r"/api/staff/decisions/{decision_id:\d+}")
+@routes.delete(r"/api/staff/decisions/{decision_id:\d{1,18}}")
 async def withdraw_decision(request: web.Request) -> web.Response:
     """DELETE /api/staff/decisions/{id}: undo a pending decision."""
     require_staff(request)

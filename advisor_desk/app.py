@@ -12,7 +12,7 @@ from sqlalchemy.engine import Engine
 from cases.database import ROOT
 from staff_review.tracker_db import tracker_engine_from_env
 
-from . import api_admin, api_auth, api_cases, api_staff, pages, review_store, staff_pages
+from . import api_admin, api_auth, api_cases, api_staff, health, pages, review_store, staff_pages
 from .api_errors import error_middleware
 from .auth import auth_middleware
 from .connection import is_https
@@ -41,11 +41,6 @@ SECURITY_HEADERS = {
 # to the desk for a year, so a network attacker cannot strip TLS and read a session cookie.
 HSTS = "max-age=31536000"
 HASH_WORKERS = 2  # password checks at once; more logins wait their turn, other requests do not
-
-
-async def health(_request: web.Request) -> web.Response:
-    """GET /health: the desk is up."""
-    return web.json_response({"status": "ok"})
 
 
 async def _add_security_headers(request: web.Request, response: web.StreamResponse) -> None:
@@ -97,7 +92,7 @@ def create_app(
     app[LOGIN_LIMITER] = LoginLimiter()
     app[HASH_POOL] = hash_pool
     app.cleanup_ctx.append(session_purger)
-    app.router.add_get("/health", health)
+    health.add_routes(app)
     for module in (api_auth, api_cases, api_admin, api_staff, pages, staff_pages):
         app.router.add_routes(module.routes)
     app.router.add_static("/static/", STATIC_DIR)

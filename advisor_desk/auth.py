@@ -16,6 +16,8 @@ from .web_context import ADVISOR, current_advisor, engine, run_db
 COOKIE_NAME = "desk_session"
 PUBLIC_PATHS = frozenset({"/health", "/login", "/api/login"})
 PUBLIC_PREFIXES = ("/static/",)
+# Health checks never look up a session: they must answer (503) while the database they check is down.
+UNCHECKED_PATHS = frozenset({"/health", "/health/live"})
 
 
 def token_from_request(request: web.Request) -> Optional[str]:
@@ -30,8 +32,8 @@ def token_from_request(request: web.Request) -> Optional[str]:
 @web.middleware
 async def auth_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Attach the advisor to the request; 401 JSON for the API, a redirect to /login for pages."""
-    if request.path.startswith(PUBLIC_PREFIXES):
-        return await handler(request)  # static files: no session lookup needed
+    if request.path.startswith(PUBLIC_PREFIXES) or request.path in UNCHECKED_PATHS:
+        return await handler(request)  # static files and health checks: no session lookup needed
     token = token_from_request(request)
     advisor = await run_db(accounts.advisor_for_token, engine(request), token) if token else None
     if advisor is not None:

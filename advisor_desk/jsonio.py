@@ -18,6 +18,8 @@ async def read_json_object(request: web.Request) -> Dict[str, Any]:
         body = await request.json()
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise ApiError(400, "The request body is not valid JSON.") from exc
+    except RecursionError as exc:  # json gives up on deeply nested documents (~1000 levels)
+        raise ApiError(400, "The request body is nested too deeply.") from exc
     if not isinstance(body, dict):
         raise ApiError(400, "The request body must be a JSON object.")
     return body

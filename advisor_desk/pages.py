@@ -41,7 +41,7 @@ async def queue_page(request: web.Request) -> web.Response:
     return render("queue.html", advisor=current_advisor(request))
 
 
-@routes.get(r"/cases/{case_id:\d+}")
+@routes.get(r"/cases/{case_id:\d{1,18}}")
 async def case_page(request: web.Request) -> web.Response:
     """GET /cases/{id}: one case, its transcript, notes and actions."""
     return render(

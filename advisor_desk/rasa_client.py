@@ -60,6 +60,10 @@ class RasaClient:
             await self._session.close()
             self._session = None
 
+    async def status(self, timeout: Optional[float] = None) -> Dict[str, Any]:
+        """Rasa's `/status` (the loaded model), which also proves the desk's token is accepted (health check)."""
+        return await self._request("GET", self.base_url / "status", timeout=timeout)
+
     async def tracker(self, conversation_id: str) -> Dict[str, Any]:
         """The conversation's tracker (all events) from Rasa's HTTP API."""
         return await self._request("GET", self._tracker_url(conversation_id))
@@ -131,12 +135,14 @@ class RasaClient:
         *,
         params: Optional[Dict[str, str]] = None,
         json: Any = None,
+        timeout: Optional[float] = None,
     ) -> Any:
         query = dict(params or {})
         if self.token:
             query["token"] = self.token
+        limit = aiohttp.ClientTimeout(total=timeout) if timeout else self._timeout
         try:
-            async with self._client().request(method, url, params=query, json=json) as response:
+            async with self._client().request(method, url, params=query, json=json, timeout=limit) as response:
                 if response.status >= 500:
                     raise RasaUnavailable(f"The assistant server failed (HTTP {response.status}). Try again shortly.")
                 if response.status in (401, 403):

@@ -10,24 +10,36 @@ a test harness), not for browsers: a sender must be a valid conversation id (cas
 `x/../victim` never reaches `victim`), and web conversations ("web-..."), which belong to the browser that
 holds their token, are refused with 403. With REST_CHANNEL_TOKEN set (production mode) every call must also
 carry `Authorization: Bearer <that token>` (else 401): the channel's own token, not the Rasa HTTP API's.
+
+When a service the message needs is down (the conversation database, the lock store), the answer is a 503
+with a polite `{"error": "... temporarily unavailable ..."}` and `Retry-After` (assistant_components/unavailable.py);
+the message was not processed, so the caller sends it again later.
 """
 
 from __future__ import annotations
 
 import hmac
 import json
+import logging
 import os
-from typing import Any, Awaitable, Callable, Optional, Text
+from typing import Any, Awaitable, Callable, Dict, Optional, Text
 
-from rasa.core.channels.channel import UserMessage
+import rasa.utils.endpoints
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
-from sanic import Blueprint, response
+from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from cases.conversation_ids import is_valid_id, is_web_id, problem_with_id
 
+from . import server_guards
+from .tracker_store import fail_loudly
+from .unavailable import is_unavailable, unavailable_message
+
+logger = logging.getLogger(__name__)
 MAX_MESSAGE_LENGTH = 20_000
+RETRY_AFTER_SECONDS = 10
 TOKEN_ENV = "REST_CHANNEL_TOKEN"
 WEB_CONVERSATION = (
     "Web conversations ('web-...') belong to the browser that started them; "
@@ -59,11 +71,21 @@ def problem_with(body: Any) -> Optional[str]:
         return f"'message' is too long: at most {MAX_MESSAGE_LENGTH} characters."
     if body.get("metadata") is not None and not isinstance(body["metadata"], dict):
         return "'metadata' must be a JSON object."
+    if body.get("input_channel") is not None and not isinstance(body["input_channel"], str):
+        return "'input_channel' must be a string."
     return None
 
 
+class _GuardingBlueprint(Blueprint):
+    """A blueprint that installs the server-wide guards (server_guards) on the app it is registered on."""
+
+    def register(self, app: Sanic, options: Dict[Text, Any]) -> None:
+        server_guards.install(app)
+        super().register(app, options)
+
+
 class GuardedRestInput(RestInput):
-    """RestInput that validates the body before Rasa sees it."""
+    """RestInput that validates the body before Rasa sees it and says so when a service it needs is down."""
 
     @classmethod
     def name(cls) -> Text:
@@ -71,8 +93,13 @@ class GuardedRestInput(RestInput):
         return "rest"
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        """Rasa's REST blueprint with the body checks in front of it."""
-        blueprint = super().blueprint(on_new_message)
+        """Rasa's REST routes (GET /, POST /webhook, `?stream=true`) with the body checks in front of them.
+
+        Built here rather than taken from RestInput, whose handler swallows every error into an empty 200
+        reply: when the conversation store or the lock store is down, the caller gets a 503 with a polite
+        `error` (and `Retry-After`), and the message was not processed, so sending it again is safe.
+        """
+        blueprint = _GuardingBlueprint(f"custom_webhook_{type(self).__name__}")  # Rasa mounts it at /webhooks/rest
         token = os.environ.get(TOKEN_ENV) or None  # read when the server starts, not at import
 
         @blueprint.middleware("request")
@@ -86,7 +113,7 @@ class GuardedRestInput(RestInput):
                 )
             try:
                 body = json.loads(request.body.decode("utf-8"))
-            except (UnicodeDecodeError, ValueError):
+            except (UnicodeDecodeError, ValueError, RecursionError):  # RecursionError: nested ~1000 deep
                 return response.json({"error": "The request body is not valid UTF-8 JSON."}, status=400)
             problem = problem_with(body)
             if problem:
@@ -94,5 +121,34 @@ class GuardedRestInput(RestInput):
             if is_web_id(body["sender"]):
                 return response.json({"error": WEB_CONVERSATION}, status=403)
             return None
+
+        @blueprint.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @blueprint.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> Any:
+            fail_loudly(getattr(request.app.ctx, "agent", None))
+            body = json.loads(request.body.decode("utf-8"))  # checked by check_body
+            sender, text, metadata = body["sender"], body["message"], body.get("metadata")
+            channel = body.get("input_channel") or self.name()
+            if rasa.utils.endpoints.bool_arg(request, "stream", default=False):
+                return response.stream(
+                    self.stream_response(on_new_message, text, sender, channel, metadata),
+                    content_type="text/event-stream",
+                )
+            collector = CollectingOutputChannel()
+            try:
+                await on_new_message(UserMessage(text, collector, sender, input_channel=channel, metadata=metadata))
+            except Exception as error:  # noqa: BLE001 - logged; the caller gets a sentence, never the error
+                if is_unavailable(error):
+                    logger.warning("Message for %s not handled, a service is down: %s", sender, error)
+                    return response.json(
+                        {"error": unavailable_message(metadata)},
+                        status=503,
+                        headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+                    )
+                logger.exception("Message for %s failed", sender)
+            return response.json(collector.messages)
 
         return blueprint

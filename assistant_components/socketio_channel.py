@@ -10,7 +10,9 @@ Rasa's URL (/socket.io), events and output channel ("socketio", which the desk's
 - the conversation is bound to the socket at `session_request`; `user_uttered` speaks in the bound
   conversation only, never in one named by the payload;
 - browsers are accepted from `allowed_origins` only (credentials.yml, else CHAT_ALLOWED_ORIGINS);
-- a resumed conversation gets its history from the tracker store (`session_history`).
+- a resumed conversation gets its history from the tracker store (`session_history`);
+- when a service the message needs is down (conversation database, lock store), the user gets a polite
+  "temporarily unavailable, please try again" as a bot message (`metadata.unavailable`), not silence.
 
 The protocol is described in the README ("Conversation ownership").
 """
@@ -31,9 +33,12 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
+from assistant_components import server_guards
 from assistant_components.chat_history import events_to_messages
 from assistant_components.rest_channel import MAX_MESSAGE_LENGTH
 from assistant_components.socketio_output import AdvisorAwareSocketIOOutput
+from assistant_components.tracker_store import fail_loudly
+from assistant_components.unavailable import is_unavailable, unavailable_message
 from cases.conversation_ids import chat_secret, is_valid_id, new_web_id, problem_with_id, sign, verify
 
 logger = logging.getLogger(__name__)
@@ -59,6 +64,7 @@ class _AppAwareBlueprint(SocketBlueprint):
 
     def register(self, app: Sanic, options: Dict[Text, Any]) -> None:
         self.ctx.app = app
+        server_guards.install(app)  # the whole server's guards (the HTTP API's too): see server_guards
         super().register(app, options)
 
 
@@ -117,6 +123,7 @@ class OwnedSocketIOInput(SocketIOInput):
         self.session_persistence = True
         self.allowed_origins = allowed_origins
         self._secret: Optional[bytes] = None
+        self._webhook: Optional[SocketBlueprint] = None
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         """The socket.io server with the ownership checks (built when Rasa starts, not at import)."""
@@ -125,6 +132,7 @@ class OwnedSocketIOInput(SocketIOInput):
         sio = AsyncServer(async_mode="sanic", cors_allowed_origins=origins)
         webhook = _AppAwareBlueprint(sio, self.socketio_path, "socketio_webhook", __name__)
         self.sio = sio  # Rasa's get_output_channel sends the desk's messages through it
+        self._webhook = webhook
         namespace = self.namespace
 
         @webhook.route("/", methods=["GET"])
@@ -235,11 +243,20 @@ class OwnedSocketIOInput(SocketIOInput):
             return
         metadata = _metadata(data.get(self.metadata_key or "metadata"))
         output_channel = AdvisorAwareSocketIOOutput(sio, self.bot_message_evt)
-        await on_new_message(
-            UserMessage(
-                data["message"], output_channel, conversation_id, input_channel=self.name(), metadata=metadata
-            )
+        message = UserMessage(
+            data["message"], output_channel, conversation_id, input_channel=self.name(), metadata=metadata
         )
+        app = getattr(self._webhook.ctx, "app", None) if self._webhook else None
+        fail_loudly(getattr(getattr(app, "ctx", None), "agent", None))
+        try:
+            await on_new_message(message)
+        except Exception as error:
+            if not is_unavailable(error):
+                raise
+            # The message was not processed: say so in the chat, as a bot message the widget shows.
+            logger.warning("Message in %s not handled, a service is down: %s", conversation_id, error)
+            apology = {"text": unavailable_message(metadata), "metadata": {"unavailable": True}}
+            await sio.emit(self.bot_message_evt, apology, room=sid, namespace=self.namespace)
 
     def _key(self) -> bytes:
         if self._secret is None:

@@ -93,11 +93,11 @@ def install_rasa_hooks() -> None:
     from rasa.core.processor import MessageProcessor
     from rasa.engine.graph import GraphNode
 
-    from assistant_components.sql_tracker_store import ConversationStore
+    from assistant_components.tracker_store import ConversationStore
 
     GraphNode.__call__ = timed_sync(lambda node, *_: f"node {node._node_name}")(GraphNode.__call__)
-    ConversationStore.retrieve = timed_async(lambda *_: "tracker store: read")(ConversationStore.retrieve)
-    ConversationStore.save = timed_async(lambda *_: "tracker store: write")(ConversationStore.save)
+    ConversationStore.retrieve = timed_async(lambda *_: "tracker store: read")(ConversationStore.retrieve)  # type: ignore[method-assign]
+    ConversationStore.save = timed_async(lambda *_: "tracker store: write")(ConversationStore.save)  # type: ignore[method-assign]
     RemoteAction.run = timed_async(lambda action, *_: f"action server call {action.name()}")(RemoteAction.run)
     MessageProcessor.handle_message = message_scope("rasa", lambda _processor, message: str(message.text))(
         MessageProcessor.handle_message

@@ -4,7 +4,8 @@
 repository root is on the path) and calls `init_hooks` before it starts serving. The hook below adds a
 Sanic listener that builds the knowledge base once (YAML -> SQL store -> retrieval index) and hands it to
 the actions, so importing `actions` does no work and the first question is as fast as the others, and a
-request middleware that refuses action calls for invalid conversation ids (`conversation_check`).
+request middleware that refuses action calls for invalid conversation ids (`conversation_check`), and
+`GET /health/ready`, which checks the knowledge base and the databases the actions use (`readiness`).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import pluggy
 from sanic import Sanic
 
 from rasa_sdk_plugins.conversation_check import refuse_invalid_conversation_ids
+from rasa_sdk_plugins.readiness import ready
 
 hookimpl = pluggy.HookimplMarker("rasa_sdk")
 logger = logging.getLogger(__name__)
@@ -37,9 +39,10 @@ class ActionServerSetUp:
 
     @hookimpl
     def attach_sanic_app_extensions(self, app: Sanic) -> None:
-        """Run `set_up_actions` before the action server accepts requests; check every call's conversation id."""
+        """Run `set_up_actions` before serving; check every call's conversation id; add /health/ready."""
         app.register_listener(_before_server_start, "before_server_start")
         app.register_middleware(refuse_invalid_conversation_ids, "request")
+        app.add_route(ready, "/health/ready", methods=["GET"], name="health_ready")
 
 
 def init_hooks(manager: pluggy.PluginManager) -> None:

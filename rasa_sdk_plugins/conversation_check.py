@@ -2,7 +2,8 @@
 
 Rasa's channels check ids before a message is handled, but the action server is reachable on its own (port
 5055) and its actions use the sender id to open and look up advisor cases. A call whose `sender_id` (or its
-tracker's) is not a valid conversation id gets a 400 with a JSON error before any action runs.
+tracker's) is not a valid conversation id gets a 400 with a JSON error before any action runs; so does a body
+that is not readable JSON or not shaped like an action call (`action_call_check`).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from cases.conversation_ids import is_valid_id, problem_with_id
+from rasa_sdk_plugins.action_call_check import problem_with_shape
 
 
 def problem_with_action_call(call: Any) -> Optional[str]:
@@ -41,9 +43,10 @@ async def refuse_invalid_conversation_ids(request: Request) -> Optional[HTTPResp
         if request.headers.get("Content-Encoding") == "deflate":
             body = zlib.decompress(body)
         call = json.loads(body)
-    except (zlib.error, UnicodeDecodeError, ValueError):
-        return None  # rasa-sdk answers unreadable bodies itself
-    problem = problem_with_action_call(call)
+    except (zlib.error, UnicodeDecodeError, ValueError, RecursionError):
+        # rasa-sdk would fail on these with a 500 (deflate, deep nesting) or a bare 400: a clear 400 here
+        return response.json({"error": "The body is not a readable JSON action call."}, status=400)
+    problem = problem_with_action_call(call) or problem_with_shape(call)
     if problem is None:
         return None
     action_name = call.get("next_action") if isinstance(call, dict) else None

@@ -9,6 +9,8 @@ CHAT_SOCKET_URL (default http://localhost:$RASA_PORT), which accepts the website
 default: the website's address on localhost and 127.0.0.1). Local databases live in VAR_DIR (var). The Rasa HTTP API is
 protected by RASA_TOKEN; when it is unset a token is generated once and kept in $VAR_DIR/rasa_token (mode 600).
 Conversations go to $VAR_DIR/rasa_tracker.db, or to the database in TRACKER_DB_URL (e.g. PostgreSQL) when set.
+The model is the newest in models/, or MODEL_PATH (a file or a folder); when there is none, or it is damaged, the
+script says so and how to fix it, and exits with status 2 before starting anything (scripts/model_check.py).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import List, Optional
+from typing import List, Optional, Sequence
 
 import requests
 import yaml
@@ -30,6 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 sys.path.insert(0, str(ROOT))
 
+from scripts.model_check import find_model, model_path  # noqa: E402
 from staff_review.tracker_db import configured_url, password_environment, tracker_store_section  # noqa: E402
 
 
@@ -71,10 +74,19 @@ def endpoints_file(action_port: str) -> Path:
     return path
 
 
-def wait_for(url: str, seconds: float, params: Optional[dict] = None, key: Optional[str] = None) -> bool:
-    """Poll `url` until it answers 200 (and, with `key`, until that field is set)."""
+def wait_for(
+    url: str,
+    seconds: float,
+    params: Optional[dict] = None,
+    key: Optional[str] = None,
+    processes: Sequence[subprocess.Popen] = (),
+) -> bool:
+    """Poll `url` until it answers 200 (and, with `key`, until that field is set).
+
+    Gives up at once (False) when one of `processes` has exited: nothing would answer any more.
+    """
     deadline = time.time() + seconds
-    while time.time() < deadline:
+    while time.time() < deadline and all(p.poll() is None for p in processes):
         try:
             response = requests.get(url, params=params, timeout=2)
             if response.status_code == 200 and (key is None or response.json().get(key)):
@@ -102,6 +114,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shell", action="store_true", help="talk to the bot in this terminal")
     args = parser.parse_args()
+    model, problem = find_model(model_path(ROOT))
+    if model is None:
+        print(f"Cannot start the assistant. {problem}", file=sys.stderr)
+        return 2
     action_port = os.environ.get("ACTION_PORT", "5055")
     rasa_port = os.environ.get("RASA_PORT", "5005")
     desk_port = os.environ.get("DESK_PORT", "5080")
@@ -133,7 +149,8 @@ def main() -> int:
         )
         if args.shell:
             wait_for(f"http://localhost:{action_port}/health", 60)
-            return subprocess.call([str(BIN / "rasa"), "shell", "--endpoints", endpoints], cwd=ROOT, env=env)
+            shell = [str(BIN / "rasa"), "shell", "--endpoints", endpoints, "--model", str(model)]
+            return subprocess.call(shell, cwd=ROOT, env=env)
         # No `--cors`: the socket.io channel answers browsers' CORS requests itself (CHAT_ALLOWED_ORIGINS), and
         # Sanic's CORS headers on top of its own make browsers refuse the chat ("multiple values" for
         # Access-Control-Allow-Origin). REST and the HTTP API are for servers, which need no CORS.
@@ -141,7 +158,7 @@ def main() -> int:
             subprocess.Popen(
                 [
                     *(str(BIN / "rasa"), "run", "--enable-api", "--auth-token", token),
-                    *("--interface", host, "--port", rasa_port, "--endpoints", endpoints),
+                    *("--interface", host, "--port", rasa_port, "--endpoints", endpoints, "--model", str(model)),
                 ],
                 cwd=ROOT,
                 env=env,
@@ -153,7 +170,8 @@ def main() -> int:
                     [str(BIN / "python"), "-m", module, "--host", host, "--port", port], cwd=ROOT, env=env
                 )
             )
-        ready = wait_for(f"http://localhost:{rasa_port}/status", 300, {"token": token}, key="model_file")
+        status_url = f"http://localhost:{rasa_port}/status"
+        ready = wait_for(status_url, 300, {"token": token}, key="model_file", processes=processes)
         print(
             "\n".join(
                 [

@@ -21,8 +21,8 @@ from cases.database import make_engine, sqlite_url
 URL_VARIABLE = "TRACKER_DB_URL"
 PASSWORD_VARIABLE = "TRACKER_DB_PASSWORD"
 SQLITE_FILE = "rasa_tracker.db"
-# Rasa's SQL tracker store with its queries off the event loop (same table and keys as `type: SQL`)
-STORE_TYPE = "assistant_components.sql_tracker_store.ConversationStore"
+# Rasa's SQL tracker store off the event loop, SQLite in WAL mode, server connections checked before use
+STORE_TYPE = "assistant_components.tracker_store.ConversationStore"
 
 
 def configured_url() -> Optional[str]:
@@ -54,9 +54,10 @@ def tracker_engine_from_env() -> Engine:
 def tracker_store_section(url: str) -> Dict[str, Any]:
     """The `tracker_store` section of Rasa's endpoints file for a SQLAlchemy URL.
 
-    Rasa 3.6's SQLTrackerStore takes the parts of the URL separately (dialect, host, port, db, username,
-    password, query); in the endpoints file the host is called `url` (Rasa passes the endpoint's `url` on as
-    `host`). The password is left as `${TRACKER_DB_PASSWORD}`; see `password_environment`.
+    Rasa 3.6's SQLTrackerStore (here its subclass `STORE_TYPE`) takes the parts of
+    the URL separately (dialect, host, port, db, username, password, query); in the endpoints file the host is
+    called `url` (Rasa passes the endpoint's `url` on as `host`). The password is left as
+    `${TRACKER_DB_PASSWORD}`; see `password_environment`.
 
     Args:
         url: A SQLAlchemy URL, e.g. `postgresql://postgres@127.0.0.1:5432/test` or `sqlite:////tmp/t.db`.

@@ -16,6 +16,7 @@ import sys
 import time
 from pathlib import Path
 from typing import Any, Dict, List, Optional
+from urllib.parse import urlsplit
 
 import requests
 import yaml
@@ -42,6 +43,15 @@ def free_port() -> int:
 def project_endpoints() -> Dict[str, Any]:
     """endpoints.yml as `make run` starts from it."""
     return yaml.safe_load((ROOT / "endpoints.yml").read_text(encoding="utf-8"))
+
+
+def redis_lock_store_section(url: str) -> Dict[str, Any]:
+    """Rasa's `lock_store` section for redis://host:port/db (Rasa takes the host as `url`)."""
+    parts = urlsplit(url)
+    section: Dict[str, Any] = {"type": "redis", "url": parts.hostname, "port": parts.port or 6379}
+    if parts.path.strip("/"):
+        section["db"] = int(parts.path.strip("/"))
+    return section
 
 
 def wait_until(check, seconds: float, what: str) -> None:
@@ -97,6 +107,8 @@ class Stack:
         tracker_db_url: Optional[str] = None,
         model: Optional[Path] = None,
         website: bool = False,
+        lock_store_url: Optional[str] = None,
+        extra_env: Optional[Dict[str, str]] = None,
     ) -> None:
         self.workdir = workdir
         self.token = secrets.token_hex(16)
@@ -112,15 +124,14 @@ class Stack:
         self.cases_db_url = f"sqlite:///{workdir / 'cases.db'}"
         self.tracker_db_url = tracker_db_url or f"sqlite:///{workdir / 'tracker.db'}"
         endpoints = workdir / "endpoints.yml"
-        endpoints.write_text(
-            yaml.safe_dump(
-                {
-                    # endpoints.yml's settings (selective domain), pointed at this stack's action server
-                    "action_endpoint": {**project_endpoints()["action_endpoint"], "url": f"{self.action_url}/webhook"},
-                    "tracker_store": tracker_store_section(self.tracker_db_url),
-                }
-            )
-        )
+        sections: Dict[str, Any] = {
+            # endpoints.yml's settings (selective domain), pointed at this stack's action server
+            "action_endpoint": {**project_endpoints()["action_endpoint"], "url": f"{self.action_url}/webhook"},
+            "tracker_store": tracker_store_section(self.tracker_db_url),
+        }
+        if lock_store_url:
+            sections["lock_store"] = redis_lock_store_section(lock_store_url)
+        endpoints.write_text(yaml.safe_dump(sections))
         env = {
             **os.environ,
             "CASES_DB_URL": self.cases_db_url,
@@ -137,6 +148,7 @@ class Stack:
             # origin) may open the chat; the Rasa server refuses every other origin
             "CHAT_ALLOWED_ORIGINS": f"{self.website_url},http://localhost:{self.website_port},{WEBSITE_ORIGIN}",
             "CHAT_SOCKET_URL": self.rasa_url,
+            **(extra_env or {}),
         }
         self.env = env
         self.actions = Service(

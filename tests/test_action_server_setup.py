@@ -45,6 +45,7 @@ def test_the_action_server_plugin_builds_the_knowledge_base_before_serving(
     class App:
         listeners: List[Tuple[Callable[..., Any], str]] = []
         middleware: List[Tuple[Callable[..., Any], str]] = []
+        routes: List[Tuple[Callable[..., Any], str]] = []
 
         def register_listener(self, listener: Callable[..., Any], event: str) -> None:
             self.listeners.append((listener, event))
@@ -52,10 +53,14 @@ def test_the_action_server_plugin_builds_the_knowledge_base_before_serving(
         def register_middleware(self, middleware: Callable[..., Any], attach_to: str) -> None:
             self.middleware.append((middleware, attach_to))
 
+        def add_route(self, handler: Callable[..., Any], uri: str, **_: Any) -> None:
+            self.routes.append((handler, uri))
+
     app = App()
     manager.hook.attach_sanic_app_extensions(app=app)
     assert [event for _, event in app.listeners] == ["before_server_start"]
     assert app.middleware == [(rasa_sdk_plugins.refuse_invalid_conversation_ids, "request")]
+    assert app.routes == [(rasa_sdk_plugins.ready, "/health/ready")]
     base.set_knowledge_base(None)
     try:
         asyncio.run(app.listeners[0][0](app, None))

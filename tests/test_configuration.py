@@ -51,6 +51,7 @@ def test_run_stack_moves_the_action_server_and_tells_rasa(monkeypatch: pytest.Mo
     monkeypatch.setattr(sys, "argv", ["run_stack.py"])
     monkeypatch.setattr(run_stack.signal, "signal", lambda *_: None)
     monkeypatch.setattr(run_stack, "wait_for", lambda *_, **__: True)
+    monkeypatch.setattr(run_stack, "find_model", lambda _: (Path("models/assistant.tar.gz"), None))
     monkeypatch.setattr(run_stack.subprocess, "Popen", FakeProcess)
     FakeProcess.started = []
 
@@ -87,6 +88,7 @@ def test_run_stack_keeps_conversations_where_tracker_db_url_says(
     monkeypatch.setattr(sys, "argv", ["run_stack.py"])
     monkeypatch.setattr(run_stack.signal, "signal", lambda *_: None)
     monkeypatch.setattr(run_stack, "wait_for", lambda *_, **__: True)
+    monkeypatch.setattr(run_stack, "find_model", lambda _: (Path("models/assistant.tar.gz"), None))
     monkeypatch.setattr(run_stack.subprocess, "Popen", FakeProcess)
     FakeProcess.started = []
 

@@ -39,7 +39,7 @@ def test_the_widget_learns_where_the_chat_server_is() -> None:
     status, headers, body = fetch("/config.json", "https://chat.example.org/")
     assert status == 200 and json.loads(body) == {"socket_url": "https://chat.example.org"}
     assert "connect-src 'self' https://chat.example.org wss://chat.example.org;" in headers["Content-Security-Policy"]
-    assert fetch("/health")[0] == 200
+    assert fetch("/health/live")[0] == 200
 
 
 @pytest.mark.parametrize(
@@ -66,3 +66,18 @@ def test_no_server_text_is_ever_parsed_as_html() -> None:
         source = (STATIC_DIR / script).read_text(encoding="utf-8")
         for sink in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval("):
             assert sink not in source, f"{script} uses {sink}"
+
+
+def test_health_names_the_chat_server_when_it_cannot_be_reached() -> None:
+    from tests.servers import free_port
+
+    status, _, body = fetch("/health", f"http://127.0.0.1:{free_port()}")
+    assert status == 503
+    answer = json.loads(body)
+    assert answer["failing"] == ["chat_server"] and "cannot be reached" in answer["checks"]["chat_server"]
+    assert fetch("/health/live", f"http://127.0.0.1:{free_port()}")[0] == 200
+
+
+def test_a_file_name_too_long_for_the_file_system_is_not_found() -> None:
+    assert fetch("/static/" + "a" * 3000)[0] == 404
+    assert fetch("/static/" + "%F0%9F%93%84" * 80)[0] == 404

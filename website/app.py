@@ -1,4 +1,4 @@
-"""The website's server: static files, the chat's settings (/config.json), /health and strict security headers.
+"""The website's server: static files, the chat's settings (/config.json), health checks and strict security headers.
 
 The page never receives HTML from the server at run time: everything the chat shows is built in the browser
 from text (website/static/widget.js), and the Content-Security-Policy allows only our own scripts and styles
@@ -7,12 +7,16 @@ plus a connection to the Rasa server's socket.io endpoint.
 
 from __future__ import annotations
 
+import errno
 import os
 from pathlib import Path
 from typing import Dict
 from urllib.parse import urlsplit
 
 from aiohttp import web
+from aiohttp.typedefs import Handler
+
+from .health import health_handler, live
 
 STATIC_DIR = Path(__file__).with_name("static")
 DEFAULT_SOCKET_URL = "http://localhost:5005"
@@ -59,9 +63,15 @@ async def config(request: web.Request) -> web.Response:
     return web.json_response({"socket_url": request.app[SOCKET_URL]}, headers={"Cache-Control": "no-store"})
 
 
-async def health(_request: web.Request) -> web.Response:
-    """GET /health: the website is up."""
-    return web.json_response({"status": "ok"})
+@web.middleware
+async def not_found_for_impossible_names(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """A 404 for a static file name longer than the file system allows (aiohttp answers it with a 500)."""
+    try:
+        return await handler(request)
+    except OSError as exc:
+        if exc.errno != errno.ENAMETOOLONG:
+            raise
+        raise web.HTTPNotFound() from exc
 
 
 def create_app(socket_url: str = DEFAULT_SOCKET_URL) -> web.Application:
@@ -72,11 +82,12 @@ def create_app(socket_url: str = DEFAULT_SOCKET_URL) -> web.Application:
     async def add_security_headers(_request: web.Request, response: web.StreamResponse) -> None:
         response.headers.update(headers)
 
-    app = web.Application()
+    app = web.Application(middlewares=[not_found_for_impossible_names])
     app[SOCKET_URL] = origin
     app.router.add_get("/", index)
     app.router.add_get("/config.json", config)
-    app.router.add_get("/health", health)
+    app.router.add_get("/health", health_handler(origin))
+    app.router.add_get("/health/live", live)
     app.router.add_static("/static/", STATIC_DIR)
     app.on_response_prepare.append(add_security_headers)  # type: ignore[arg-type]  # aiosignal vs aiohttp hints
     return app

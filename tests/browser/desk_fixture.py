@@ -228,7 +228,7 @@ class DeskProcess:
         }
 
     def start(self) -> "DeskProcess":
-        """Prepare the data, start the desk and wait until /health answers."""
+        """Prepare the data, start the desk and wait until /health/live answers."""
         self.prepare()
         with open(self.log_path, "ab") as log:
             self.process = subprocess.Popen(
@@ -249,7 +249,7 @@ class DeskProcess:
     def _healthy(self) -> bool:
         if self.process is not None and self.process.poll() is not None:
             raise RuntimeError(f"the desk exited with {self.process.returncode}:\n{self.log()}")
-        return requests.get(f"{self.url}/health", timeout=2).status_code == 200
+        return requests.get(f"{self.url}/health/live", timeout=2).status_code == 200  # no Rasa here
 
     def stop(self) -> None:
         """Stop the desk (its whole process group)."""

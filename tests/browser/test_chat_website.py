@@ -134,7 +134,7 @@ def test_a_page_on_another_origin_or_without_server_gets_a_clear_message(visitor
         )
         try:
             url = f"http://127.0.0.1:{port}"
-            wait_until(lambda url=url: requests.get(f"{url}/health", timeout=2).ok, 20, "website")
+            wait_until(lambda url=url: requests.get(f"{url}/health/live", timeout=2).ok, 20, "website")
             chat = ChatPage(visitor, url).load()
             visitor.find_element(By.ID, "chat-launcher").click()
             wait(visitor, 15).until(lambda d, page=chat: "cannot be reached" in page.status())

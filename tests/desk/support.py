@@ -98,6 +98,7 @@ class FakeRasa:
         # `.+` like Rasa's `<conversation_id:path>` route, which accepts slashes in sender ids.
         app.router.add_get("/conversations/{cid:.+}/tracker", self._tracker)
         app.router.add_post("/conversations/{cid:.+}/tracker/events", self._post_events)
+        app.router.add_get("/status", self._status)  # the desk's health check asks for it
         self.server = ServerThread(app)
 
     def posts_for(self, conversation_id: str) -> List[Dict[str, Any]]:
@@ -120,6 +121,10 @@ class FakeRasa:
                 "sender_id": conversation_id,
                 "events": list(self.events.get(conversation_id, [])),
             }
+
+    async def _status(self, request: web.Request) -> web.Response:
+        failure = self._check(request)
+        return failure if failure is not None else web.json_response({"model_file": "fake.tar.gz"})
 
     async def _tracker(self, request: web.Request) -> web.Response:
         failure = self._check(request)

@@ -43,7 +43,35 @@ def error_of(response: requests.Response) -> str:
 
 def test_health_needs_no_login(desk: Desk) -> None:
     response = requests.get(f"{desk.url}/health", timeout=5)
-    assert response.status_code == 200 and response.json() == {"status": "ok"}
+    assert response.status_code == 200, response.text
+    assert response.json() == {"status": "ok", "checks": {"database": "ok", "rasa": "ok"}}
+    assert requests.get(f"{desk.url}/health/live", timeout=5).json() == {"status": "ok"}
+
+
+def test_impossible_ids_names_and_nesting_are_clear_4xx(desk: Desk) -> None:
+    """Found by tests/fuzz: these were 500s (integer overflow, ENAMETOOLONG, RecursionError)."""
+    admin = {"Authorization": f"Bearer {desk.login('ada').json()['token']}", "Origin": desk.url}
+    assert requests.get(f"{desk.url}/api/cases/99999999999999999999999", headers=admin, timeout=5).status_code == 404
+    assert requests.get(f"{desk.url}/static/" + "a" * 3000, timeout=5).status_code == 404
+    deep = requests.post(
+        f"{desk.url}/api/login",
+        data=b"[" * 1000 + b"]" * 1000,
+        headers={"Origin": desk.url, "Content-Type": "application/json"},
+        timeout=5,
+    )
+    assert deep.status_code == 400 and "nested too deeply" in deep.json()["error"]
+
+
+def test_health_names_rasa_when_it_fails(desk: Desk) -> None:
+    desk.rasa.fail_status = 500
+    try:
+        response = requests.get(f"{desk.url}/health", headers={"Authorization": "Bearer nonsense"}, timeout=5)
+    finally:
+        desk.rasa.fail_status = None
+    assert response.status_code == 503
+    body = response.json()
+    assert body["failing"] == ["rasa"] and body["checks"]["database"] == "ok"
+    assert "HTTP 500" in body["checks"]["rasa"]
 
 
 @pytest.mark.parametrize(("method", "path"), API_ENDPOINTS)

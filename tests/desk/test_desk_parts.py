@@ -193,7 +193,7 @@ def test_python_m_advisor_desk_serves_health(tmp_path: Path) -> None:
         deadline = time.monotonic() + 20
         while True:
             try:
-                response = requests.get(f"http://127.0.0.1:{port}/health", timeout=1)
+                response = requests.get(f"http://127.0.0.1:{port}/health/live", timeout=1)
                 break
             except requests.ConnectionError:
                 assert process.poll() is None, process.stderr.read().decode()

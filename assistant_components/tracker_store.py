@@ -1,19 +1,25 @@
-"""Rasa's SQL tracker store, with its database work off the event loop and SQLite in WAL mode.
+"""The tracker store as this assistant needs it: off the event loop, and honest when its database goes away.
 
-Rasa 3.6's `SQLTrackerStore` runs its queries synchronously inside `async` methods: while one conversation's
-events are read or committed (an fsync on SQLite, a round trip on PostgreSQL), the Rasa server's event loop
-waits, and so does every other conversation. This store runs the same queries, on the same `events` table, in a
-worker thread, so the server goes on classifying other messages meanwhile. Rasa's lock store still lets only one
-message per conversation through at a time, so a conversation's reads and writes stay in order.
+`ConversationStore` (endpoints `type: assistant_components.tracker_store.ConversationStore`, same keys as
+Rasa's `type: SQL`; staff_review.tracker_db writes it for every database) is Rasa's `SQLTrackerStore` with:
 
-On SQLite (the embedded default) each connection uses write-ahead logging with `synchronous=NORMAL`: a commit
-appends to the log instead of rewriting the file with several fsyncs, which was the largest single cost of a
-message in `make bench`'s profile. A crash of the process loses nothing; a power cut can lose the last
-commits (PostgreSQL, the production store, is unchanged). `busy_timeout` lets a second process (the staff tools,
-`make purge`) wait for a write instead of failing.
+- its queries in a worker thread: Rasa 3.6 runs them synchronously inside `async` methods, so while one
+  conversation's events were read or committed (an fsync on SQLite, a round trip on PostgreSQL) the server's
+  event loop, and every other conversation, waited. Rasa's lock store still lets one message per conversation
+  through at a time, so a conversation's reads and writes stay in order;
+- SQLite (the embedded default) in write-ahead mode with `synchronous=NORMAL`: a commit appends to the log
+  instead of rewriting the file with several fsyncs, the largest single cost of a message in `make bench`'s
+  profile. A crash of the process loses nothing; a power cut can lose the last commits. `busy_timeout` lets a
+  second process (the staff tools, `make purge`) wait for a write instead of failing;
+- server databases (PostgreSQL) with SQLAlchemy's `pool_pre_ping`: after the database was unreachable, pooled
+  connections are dead, and without the ping the first message after its return would fail on one of them.
 
-endpoints.yml: `tracker_store: type: assistant_components.sql_tracker_store.ConversationStore` with the same
-keys as Rasa's `type: SQL` (dialect, url, port, db, username, password, query).
+`fail_loudly(agent)`: Rasa wraps every tracker store in a FailSafeTrackerStore that, when the store fails,
+carries on with an empty conversation kept in memory (the bot greets a returning user as a stranger, and what
+is said meanwhile is lost). Its documented error callback is set to raise `TrackerStoreUnavailable` when the
+database cannot be reached, so the channels answer "temporarily unavailable, please try again"
+(assistant_components/unavailable.py) and nothing is processed without the conversation's history. Other store
+errors (bugs, not outages) keep Rasa's behaviour, logged.
 """
 
 from __future__ import annotations
@@ -24,11 +30,35 @@ import logging
 from typing import Any, List, Optional, Text
 
 import sqlalchemy as sa
-from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
+from rasa.core.tracker_store import FailSafeTrackerStore, SQLTrackerStore, create_engine_kwargs
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
+from sqlalchemy.engine import Engine
+
+from .unavailable import TrackerStoreUnavailable, is_connection_error
 
 logger = logging.getLogger(__name__)
+
+
+def _raise_unavailable(error: Exception) -> None:
+    """FailSafeTrackerStore's error callback: raise for an outage; for anything else, Rasa's own fallback."""
+    if is_connection_error(error):
+        raise TrackerStoreUnavailable(f"The conversation store is unavailable: {type(error).__name__}") from error
+    logger.error(
+        "The tracker store failed (%s: %s); Rasa falls back to memory for this call.", type(error).__name__, error
+    )
+
+
+def fail_loudly(agent: Any) -> None:
+    """Make the agent's tracker store raise `TrackerStoreUnavailable` instead of silently using memory.
+
+    Idempotent and cheap: the channels call it for every message, because a model activated through the
+    HTTP API comes with a new agent (and a new FailSafeTrackerStore).
+    """
+    store = getattr(agent, "tracker_store", None)
+    if isinstance(store, FailSafeTrackerStore) and store._on_tracker_store_error is not _raise_unavailable:
+        store._on_tracker_store_error = _raise_unavailable
+
 
 SQLITE_PRAGMAS = ("PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA busy_timeout=5000")
 
@@ -42,6 +72,8 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 class ConversationStore(SQLTrackerStore):
     """`SQLTrackerStore` whose queries run in a worker thread; WAL mode on SQLite."""
+
+    engine: Engine
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         """Create the store as Rasa's SQL store does; SQLite's pragmas, or pooled connections checked before use.

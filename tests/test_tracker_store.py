@@ -1,4 +1,4 @@
-"""The conversation store: Rasa's SQL tracker store with its queries off the event loop, SQLite in WAL mode.
+"""The conversation store (assistant_components/tracker_store.py): queries off the event loop, SQLite in WAL mode.
 
 The whole server is tested on it in tests/integration/test_tracker_persistence.py (restart, SQLite and
 PostgreSQL); these tests check the store itself: same rows as Rasa's store, the queries on a worker thread,
@@ -19,7 +19,7 @@ from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, 
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.engine import make_url
 
-from assistant_components.sql_tracker_store import ConversationStore
+from assistant_components.tracker_store import ConversationStore
 from tests.postgres_support import temporary_database
 
 DOMAIN = Domain.from_yaml(
