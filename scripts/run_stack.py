@@ -7,7 +7,9 @@ Ports come from ACTION_PORT (5055), RASA_PORT (5005), DESK_PORT (5080) and WEBSI
 finds the action server through ACTION_PORT (endpoints.yml). The website's chat connects to the Rasa server at
 CHAT_SOCKET_URL (default http://localhost:$RASA_PORT), which accepts the website's origin (CHAT_ALLOWED_ORIGINS,
 default: the website's address on localhost and 127.0.0.1). Local databases live in VAR_DIR (var). The Rasa HTTP API is
-protected by RASA_TOKEN; when it is unset a token is generated once and kept in $VAR_DIR/rasa_token (mode 600).
+protected by RASA_TOKEN, the action server by ACTION_SERVER_TOKEN; each unset token is generated once and kept in
+$VAR_DIR (mode 600). Rasa is started by `assistant_components.serve_rasa`, which reads its token itself, so no token
+is ever on a command line; clients send a JWT signed with it in a header (`service_secrets`).
 Conversations go to $VAR_DIR/rasa_tracker.db, or to the database in TRACKER_DB_URL (e.g. PostgreSQL) when set.
 """
 
@@ -15,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import secrets
 import signal
 import subprocess
 import sys
@@ -30,6 +31,8 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 sys.path.insert(0, str(ROOT))
 
+from service_secrets.rasa_auth import auth_headers  # noqa: E402
+from service_secrets.tokens import ACTION_SERVER_TOKEN, RASA_TOKEN  # noqa: E402
 from staff_review.tracker_db import configured_url, password_environment, tracker_store_section  # noqa: E402
 
 
@@ -37,20 +40,6 @@ def var_dir() -> Path:
     """The data folder: VAR_DIR (relative to the repository root) or var/."""
     folder = Path(os.environ.get("VAR_DIR") or "var")
     return folder if folder.is_absolute() else ROOT / folder
-
-
-def rasa_token() -> str:
-    """RASA_TOKEN, or the generated token kept in $VAR_DIR/rasa_token."""
-    if os.environ.get("RASA_TOKEN"):
-        return os.environ["RASA_TOKEN"]
-    token_file = var_dir() / "rasa_token"
-    if token_file.exists():
-        return token_file.read_text().strip()
-    token_file.parent.mkdir(parents=True, exist_ok=True)
-    token = secrets.token_urlsafe(24)
-    token_file.write_text(token)
-    token_file.chmod(0o600)
-    return token
 
 
 def endpoints_file(action_port: str) -> Path:
@@ -71,12 +60,13 @@ def endpoints_file(action_port: str) -> Path:
     return path
 
 
-def wait_for(url: str, seconds: float, params: Optional[dict] = None, key: Optional[str] = None) -> bool:
-    """Poll `url` until it answers 200 (and, with `key`, until that field is set)."""
+def wait_for(url: str, seconds: float, token: Optional[str] = None, key: Optional[str] = None) -> bool:
+    """Poll `url` until it answers 200 (and, with `key`, until that field is set); `token`: Rasa's, sent as a JWT."""
     deadline = time.time() + seconds
     while time.time() < deadline:
         try:
-            response = requests.get(url, params=params, timeout=2)
+            headers = auth_headers(token, "run_stack") if token else None
+            response = requests.get(url, headers=headers, timeout=2)
             if response.status_code == 200 and (key is None or response.json().get(key)):
                 return True
         except (requests.RequestException, ValueError):
@@ -107,10 +97,10 @@ def main() -> int:
     desk_port = os.environ.get("DESK_PORT", "5080")
     website_port = os.environ.get("WEBSITE_PORT", "5070")
     host = os.environ.get("LISTEN_HOST") or "127.0.0.1"  # every service on loopback unless told otherwise
-    token = rasa_token()
+    token = RASA_TOKEN.get()  # made now if missing, so every service reads the same file
     env = {
         **os.environ,
-        "RASA_TOKEN": token,
+        "ACTION_SERVER_TOKEN": ACTION_SERVER_TOKEN.get(),  # the action server checks it; Rasa's endpoints send it
         "RASA_URL": f"http://localhost:{rasa_port}",
         "DESK_PORT": desk_port,
         "ACTION_PORT": action_port,
@@ -140,7 +130,8 @@ def main() -> int:
         processes.append(
             subprocess.Popen(
                 [
-                    *(str(BIN / "rasa"), "run", "--enable-api", "--auth-token", token),
+                    # `rasa run` with the token read from RASA_TOKEN/$VAR_DIR, never from the command line
+                    *(str(BIN / "python"), "-m", "assistant_components.serve_rasa", "--enable-api"),
                     *("--interface", host, "--port", rasa_port, "--endpoints", endpoints),
                 ],
                 cwd=ROOT,
@@ -153,7 +144,7 @@ def main() -> int:
                     [str(BIN / "python"), "-m", module, "--host", host, "--port", port], cwd=ROOT, env=env
                 )
             )
-        ready = wait_for(f"http://localhost:{rasa_port}/status", 300, {"token": token}, key="model_file")
+        ready = wait_for(f"http://localhost:{rasa_port}/status", 300, token, key="model_file")
         print(
             "\n".join(
                 [
@@ -163,7 +154,8 @@ def main() -> int:
                     f"  Chat (REST):      POST http://localhost:{rasa_port}/webhooks/rest/webhook"
                     ' {"sender": "me", "message": "hello"}',
                     f"  Chat (socket.io): http://localhost:{rasa_port}/socket.io",
-                    f"  Rasa HTTP API:    http://localhost:{rasa_port}/status?token=<token in $VAR_DIR/rasa_token>",
+                    f"  Rasa HTTP API:    http://localhost:{rasa_port}/status  (Authorization: Bearer <JWT signed with"
+                    " $VAR_DIR/rasa_token>; README Configuration)",
                     f"  Action server:    http://localhost:{action_port}/health",
                     f"  Advisor desk:     http://localhost:{desk_port}/",
                     "                    first account: make advisor USERNAME=you ROLE=admin",

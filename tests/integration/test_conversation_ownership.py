@@ -26,7 +26,8 @@ def advisor_says(stack, conversation_id: str, text: str) -> None:
     """What the desk does when an advisor replies: a bot event with side effects through Rasa's HTTP API."""
     response = requests.post(
         f"{stack.rasa_url}/conversations/{conversation_id}/tracker/events",
-        params={"token": stack.token, "execute_side_effects": "true", "output_channel": "latest"},
+        params={"execute_side_effects": "true", "output_channel": "latest"},
+        headers=stack.rasa_auth(),
         json=[{"event": "bot", "text": text, "metadata": {"advisor": "Eva"}}],
         timeout=30,
     )
