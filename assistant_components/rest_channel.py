@@ -26,6 +26,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from cases.conversation_ids import is_valid_id, is_web_id, problem_with_id
+from service_logging.context import bind_conversation
 
 MAX_MESSAGE_LENGTH = 20_000
 TOKEN_ENV = "REST_CHANNEL_TOKEN"
@@ -93,6 +94,7 @@ class GuardedRestInput(RestInput):
                 return response.json({"error": problem}, status=400)
             if is_web_id(body["sender"]):
                 return response.json({"error": WEB_CONVERSATION}, status=403)
+            bind_conversation(body["sender"])  # this request's log lines name its conversation
             return None
 
         return blueprint

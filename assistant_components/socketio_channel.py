@@ -35,6 +35,7 @@ from assistant_components.chat_history import events_to_messages
 from assistant_components.rest_channel import MAX_MESSAGE_LENGTH
 from assistant_components.socketio_output import AdvisorAwareSocketIOOutput
 from cases.conversation_ids import chat_secret, is_valid_id, new_web_id, problem_with_id, sign, verify
+from service_logging.context import bind_conversation
 
 logger = logging.getLogger(__name__)
 
@@ -234,6 +235,7 @@ class OwnedSocketIOInput(SocketIOInput):
             await sio.emit("message_error", error, room=sid, namespace=self.namespace)
             return
         metadata = _metadata(data.get(self.metadata_key or "metadata"))
+        bind_conversation(conversation_id)  # this message's log lines name its conversation
         output_channel = AdvisorAwareSocketIOOutput(sio, self.bot_message_evt)
         await on_new_message(
             UserMessage(

@@ -18,6 +18,8 @@ from sanic import Sanic
 
 from rasa_sdk_plugins.caller_check import refuse_other_callers
 from rasa_sdk_plugins.conversation_check import refuse_invalid_conversation_ids
+from service_logging.setup import configure as configure_logging
+from service_logging.setup import json_logs_wanted
 from service_secrets.tokens import ACTION_SERVER_TOKEN
 
 hookimpl = pluggy.HookimplMarker("rasa_sdk")
@@ -41,6 +43,8 @@ class ActionServerSetUp:
     @hookimpl
     def attach_sanic_app_extensions(self, app: Sanic) -> None:
         """Run `set_up_actions` before serving; check every call's token, then its conversation id."""
+        if json_logs_wanted():  # production: JSON lines instead of rasa-sdk's coloured ones
+            configure_logging("action_server", force_json=True)
         app.register_listener(_before_server_start, "before_server_start")
         # Read (or generated) once at start-up; a missing ACTION_SERVER_TOKEN_FILE stops the server here.
         app.register_middleware(refuse_other_callers(ACTION_SERVER_TOKEN.get()), "request")
