@@ -75,6 +75,10 @@ def configure_logging(args: argparse.Namespace) -> None:
 
 def main(argv: Optional[List[str]] = None) -> None:
     """Read the secrets, set up logging and serve until stopped (what `rasa run` does, minus its secrets)."""
+    from service_logging import setup
+
+    if setup.json_logs_wanted():
+        setup.configure(SERVICE, force_json=True)  # before Rasa is imported: its import-time warnings too
     args = parse(sys.argv[1:] if argv is None else argv)
     from service_secrets.tokens import ACTION_SERVER_TOKEN, RASA_TOKEN
 

@@ -119,7 +119,9 @@ def main() -> int:
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
         processes.append(
-            subprocess.Popen([str(BIN / "rasa"), "run", "actions", "--port", action_port], cwd=ROOT, env=env)
+            subprocess.Popen(  # `rasa run actions`, with JSON logs from the first line in production
+                [str(BIN / "python"), "-m", "rasa_sdk_plugins.serve_actions", "--port", action_port], cwd=ROOT, env=env
+            )
         )
         if args.shell:
             wait_for(f"http://localhost:{action_port}/health", 60)

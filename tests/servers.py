@@ -145,7 +145,10 @@ class Stack:
         }
         self.env = env
         self.actions = Service(
-            "actions", [str(BIN / "rasa"), "run", "actions", "--port", str(self.action_port)], env, workdir
+            "actions",
+            [str(BIN / "python"), "-m", "rasa_sdk_plugins.serve_actions", "--port", str(self.action_port)],
+            env,
+            workdir,
         )
         self.rasa = Service(
             "rasa",

@@ -58,7 +58,7 @@ def test_run_stack_moves_the_action_server_and_tells_rasa(monkeypatch: pytest.Mo
     run_stack.main()
 
     actions, rasa, desk, website = FakeProcess.started
-    assert actions["args"][1:] == ["run", "actions", "--port", "6124"]
+    assert actions["args"][1:] == ["-m", "rasa_sdk_plugins.serve_actions", "--port", "6124"]
     # Rasa's --cors would add a second Access-Control-Allow-Origin to the chat channel's own: Chromium refuses both
     assert "--cors" not in rasa["args"]
     # every service listens on loopback unless LISTEN_HOST says otherwise
