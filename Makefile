@@ -128,4 +128,4 @@ retrain: install $(SPACY_MODEL) ## merge a review file, train a candidate, activ
 
 clean: ## remove models, results and local databases (keeps .venv)
 	rm -rf models results spacy_pipeline .rasa
-	rm -f $(VAR_DIR)/*.db $(VAR_DIR)/*.db-wal $(VAR_DIR)/*.db-shm $(VAR_DIR)/rasa_token
+	rm -f $(VAR_DIR)/*.db $(VAR_DIR)/*.db-wal $(VAR_DIR)/*.db-shm $(VAR_DIR)/rasa_token $(VAR_DIR)/action_server_token
