@@ -153,7 +153,9 @@ def test_action_server_refuses_a_call_for_a_traversal_id(stack):
         "domain": {},
         "version": "3.6.21",
     }
-    response = requests.post(f"{stack.action_url}/webhook", json=call, timeout=30)
+    # with Rasa's token (without it the caller check refuses first: test_service_tokens.py)
+    headers = {"Authorization": f"Bearer {stack.action_server_token}"}
+    response = requests.post(f"{stack.action_url}/webhook", json=call, headers=headers, timeout=30)
     assert response.status_code == 400
     assert "letters, digits" in response.json()["error"]
     assert response.json()["action_name"] == "action_finish_handoff"
