@@ -18,7 +18,7 @@ TRAIN_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/nul
 SPACY_MODEL  := spacy_pipeline/meta.json
 MODEL_STAMP  := models/.trained
 
-.PHONY: help install spacy train run shell validate lint test eval eval-blind calibration advisor review-export purge erase retrain browser screenshots bench clean
+.PHONY: help install spacy train run shell validate lint test eval eval-blind calibration advisor review-export purge erase retrain browser screenshots bench audit clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 12
@@ -62,6 +62,18 @@ test: train lint browser ## every test: knowledge, actions, NLU hold-outs, stori
 # default pipeline on our data (about 25 of the 40 minutes).
 bench: train ## speed against a plain `rasa init` assistant: reports/bench.md, .json, _latency.png (~40 min)
 	$(PY) -m benchmarks $(BENCH_ARGS)
+
+# pip-audit lives in its own venv: it needs newer `packaging` and CacheControl than Rasa 3.6 allows in .venv.
+# It asks PyPI's vulnerability data about every pinned package (needs the network; not part of `make test`);
+# --strict fails the audit when any package could not be checked, instead of reporting "no known vulnerabilities".
+AUDIT_VENV := .venv-audit
+audit: $(AUDIT_VENV)/.installed ## pip-audit of requirements.txt and requirements-dev.txt (network; README "Security audit")
+	$(AUDIT_VENV)/bin/pip-audit --strict --no-deps --progress-spinner off -r requirements.txt -r requirements-dev.txt $(AUDIT_ARGS)
+
+$(AUDIT_VENV)/.installed: requirements-audit.txt scripts/find_python.sh
+	@test -x $(AUDIT_VENV)/bin/python || { PY310=$$(scripts/find_python.sh) && $$PY310 -m venv $(AUDIT_VENV); }
+	$(AUDIT_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-audit.txt
+	@touch $@
 
 # Debian's chromium and chromium-driver for tests/browser: installed when missing if we are root or sudo works
 # without a password; otherwise a message says how, and the browser tests skip (they fail when CI is set).
@@ -116,4 +128,4 @@ retrain: install $(SPACY_MODEL) ## merge a review file, train a candidate, activ
 
 clean: ## remove models, results and local databases (keeps .venv)
 	rm -rf models results spacy_pipeline .rasa
-	rm -f $(VAR_DIR)/*.db $(VAR_DIR)/*.db-wal $(VAR_DIR)/*.db-shm $(VAR_DIR)/rasa_token
+	rm -f $(VAR_DIR)/*.db $(VAR_DIR)/*.db-wal $(VAR_DIR)/*.db-shm $(VAR_DIR)/rasa_token $(VAR_DIR)/action_server_token

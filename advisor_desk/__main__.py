@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import os
 from typing import List, Optional
 
 from aiohttp import web
+
+from service_logging.setup import configure as configure_logging
 
 from .app import create_app
 
@@ -18,8 +19,8 @@ def main(argv: Optional[List[str]] = None) -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=int(os.environ.get("DESK_PORT", "5080")))
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    web.run_app(create_app(), host=args.host, port=args.port)
+    as_json = configure_logging("advisor_desk")  # JSON lines in production (APP_MODE/LOG_FORMAT), else plain text
+    web.run_app(create_app(), host=args.host, port=args.port, print=None if as_json else print)
 
 
 if __name__ == "__main__":

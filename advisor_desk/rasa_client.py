@@ -1,7 +1,8 @@
 """Async client for the part of Rasa's HTTP API the desk needs.
 
 Async (aiohttp) so a slow Rasa never blocks the desk's other requests. Every failure becomes
-a `RasaError` with a sentence an advisor can act on, never a raw traceback.
+a `RasaError` with a sentence an advisor can act on, never a raw traceback. The token never goes into a URL:
+each request carries a short-lived JWT signed with it (`Authorization: Bearer`, `service_secrets.rasa_auth`).
 """
 
 from __future__ import annotations
@@ -14,10 +15,14 @@ import aiohttp
 from yarl import URL
 
 from cases.conversation_ids import is_valid_id, problem_with_id
+from service_logging.context import bind_conversation
+from service_secrets.rasa_auth import auth_headers
+from service_secrets.tokens import RASA_TOKEN
 
 from .transcript import TranscriptLine, events_to_transcript
 
 DEFAULT_RASA_URL = "http://localhost:5005"
+CLIENT_NAME = "advisor_desk"
 
 
 class RasaError(Exception):
@@ -51,8 +56,8 @@ class RasaClient:
 
     @classmethod
     def from_env(cls) -> RasaClient:
-        """A client for RASA_URL (default http://localhost:5005) with RASA_TOKEN."""
-        return cls(os.environ.get("RASA_URL") or DEFAULT_RASA_URL, os.environ.get("RASA_TOKEN"))
+        """A client for RASA_URL (default http://localhost:5005) with the Rasa token (`service_secrets.tokens`)."""
+        return cls(os.environ.get("RASA_URL") or DEFAULT_RASA_URL, RASA_TOKEN.find())
 
     async def close(self) -> None:
         """Close the connection pool (the desk does so when it shuts down)."""
@@ -106,6 +111,7 @@ class RasaClient:
                 f"The conversation id {conversation_id[:40]!r} is not valid, so the desk will not look it up. "
                 f"{problem_with_id(conversation_id)}"
             )
+        bind_conversation(conversation_id)  # the desk's log lines for this request name the conversation
         return self.base_url / "conversations" / conversation_id / "tracker"
 
     async def _post_events(
@@ -137,12 +143,12 @@ class RasaClient:
         json: Any = None,
         timeout: Optional[float] = None,
     ) -> Any:
-        query = dict(params or {})
-        if self.token:
-            query["token"] = self.token
+        headers = auth_headers(self.token, CLIENT_NAME) if self.token else {}
         limit = aiohttp.ClientTimeout(total=timeout) if timeout else self._timeout
         try:
-            async with self._client().request(method, url, params=query, json=json, timeout=limit) as response:
+            async with self._client().request(
+                method, url, params=params, json=json, headers=headers, timeout=limit
+            ) as response:
                 if response.status >= 500:
                     raise RasaUnavailable(f"The assistant server failed (HTTP {response.status}). Try again shortly.")
                 if response.status in (401, 403):

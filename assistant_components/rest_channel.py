@@ -32,6 +32,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from cases.conversation_ids import is_valid_id, is_web_id, problem_with_id
+from service_logging.context import bind_conversation
 
 from . import server_guards
 from .tracker_store import fail_loudly
@@ -120,6 +121,7 @@ class GuardedRestInput(RestInput):
                 return response.json({"error": problem}, status=400)
             if is_web_id(body["sender"]):
                 return response.json({"error": WEB_CONVERSATION}, status=403)
+            bind_conversation(body["sender"])  # this request's log lines name its conversation
             return None
 
         @blueprint.route("/", methods=["GET"])

@@ -40,6 +40,7 @@ from assistant_components.socketio_output import AdvisorAwareSocketIOOutput
 from assistant_components.tracker_store import fail_loudly
 from assistant_components.unavailable import is_unavailable, unavailable_message
 from cases.conversation_ids import chat_secret, is_valid_id, new_web_id, problem_with_id, sign, verify
+from service_logging.context import bind_conversation
 
 logger = logging.getLogger(__name__)
 
@@ -242,6 +243,7 @@ class OwnedSocketIOInput(SocketIOInput):
             await sio.emit("message_error", error, room=sid, namespace=self.namespace)
             return
         metadata = _metadata(data.get(self.metadata_key or "metadata"))
+        bind_conversation(conversation_id)  # this message's log lines name its conversation
         output_channel = AdvisorAwareSocketIOOutput(sio, self.bot_message_evt)
         message = UserMessage(
             data["message"], output_channel, conversation_id, input_channel=self.name(), metadata=metadata

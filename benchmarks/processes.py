@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -148,6 +149,7 @@ def this_assistant(workdir: Path, model: Path) -> Assistant:
         "KNOWLEDGE_DB_URL": f"sqlite:///{workdir / 'knowledge.db'}",
         "CHAT_ALLOWED_ORIGINS": "http://localhost:5070",  # benchmarks.load.WEBSITE_ORIGIN
         "CHAT_SECRET": "benchmark-only-secret",
+        "ACTION_SERVER_TOKEN": secrets.token_urlsafe(32),  # endpoints.yml's header; the action server checks it
     }
     actions = Process("actions", [str(BIN / "rasa"), "run", "actions", "--port", str(action_port)], env, ROOT, workdir)
     rasa = Process(

@@ -10,14 +10,14 @@ token started the conversation, and nobody can compute one for an id they merely
 from __future__ import annotations
 
 import base64
-import contextlib
 import hashlib
 import hmac
 import os
 import re
 import secrets
-from pathlib import Path
 from typing import Optional
+
+from service_secrets.files import read_or_create
 
 from .database import data_dir
 
@@ -66,28 +66,9 @@ def chat_secret() -> bytes:
 
     Every Rasa process that serves the chat must use the same key, or tokens issued by one are refused by
     another; set CHAT_SECRET for several machines. The file is created private (0600) and atomically, so two
-    processes starting at once end up with the same key.
+    processes starting at once end up with the same key (`service_secrets.files`).
     """
     configured = os.environ.get(SECRET_ENV)
     if configured:
         return configured.encode("utf-8")
-    return _file_secret(data_dir() / SECRET_FILE)
-
-
-def _file_secret(path: Path) -> bytes:
-    if not path.exists():
-        # Write a complete private file under a unique name, then link it into place: the link either
-        # creates the secret or finds the one another process made first; nobody ever reads half a key.
-        draft = path.with_name(f".{path.name}.{secrets.token_hex(8)}")
-        descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        try:
-            with os.fdopen(descriptor, "wb") as file:
-                file.write(secrets.token_bytes(32))
-            with contextlib.suppress(FileExistsError):
-                os.link(draft, path)
-        finally:
-            draft.unlink()
-    secret = path.read_bytes()
-    if not secret:
-        raise RuntimeError(f"{path} is empty: delete it (a new secret is made) or set {SECRET_ENV}.")
-    return secret
+    return read_or_create(data_dir() / SECRET_FILE, lambda: secrets.token_bytes(32), SECRET_ENV)

@@ -3,9 +3,10 @@
 `rasa run actions` (rasa-sdk 3.6) imports a package named `rasa_sdk_plugins` when it is importable (the
 repository root is on the path) and calls `init_hooks` before it starts serving. The hook below adds a
 Sanic listener that builds the knowledge base once (YAML -> SQL store -> retrieval index) and hands it to
-the actions, so importing `actions` does no work and the first question is as fast as the others, and a
-request middleware that refuses action calls for invalid conversation ids (`conversation_check`), and
-`GET /health/ready`, which checks the knowledge base and the databases the actions use (`readiness`).
+the actions, so importing `actions` does no work and the first question is as fast as the others; two
+request middlewares: one that refuses every caller but the Rasa server (`caller_check`, the shared
+ACTION_SERVER_TOKEN), then one that refuses action calls for invalid conversation ids (`conversation_check`);
+and `GET /health/ready`, which checks the knowledge base and the databases the actions use (`readiness`).
 """
 
 from __future__ import annotations
@@ -16,8 +17,12 @@ from typing import Any
 import pluggy
 from sanic import Sanic
 
+from rasa_sdk_plugins.caller_check import refuse_other_callers
 from rasa_sdk_plugins.conversation_check import refuse_invalid_conversation_ids
 from rasa_sdk_plugins.readiness import ready
+from service_logging.setup import configure as configure_logging
+from service_logging.setup import json_logs_wanted
+from service_secrets.tokens import ACTION_SERVER_TOKEN
 
 hookimpl = pluggy.HookimplMarker("rasa_sdk")
 logger = logging.getLogger(__name__)
@@ -39,8 +44,12 @@ class ActionServerSetUp:
 
     @hookimpl
     def attach_sanic_app_extensions(self, app: Sanic) -> None:
-        """Run `set_up_actions` before serving; check every call's conversation id; add /health/ready."""
+        """Run `set_up_actions` before serving; check every call's token, then its conversation id; /health/ready."""
+        if json_logs_wanted():  # production: JSON lines instead of rasa-sdk's coloured ones
+            configure_logging("action_server", force_json=True)
         app.register_listener(_before_server_start, "before_server_start")
+        # Read (or generated) once at start-up; a missing ACTION_SERVER_TOKEN_FILE stops the server here.
+        app.register_middleware(refuse_other_callers(ACTION_SERVER_TOKEN.get()), "request")
         app.register_middleware(refuse_invalid_conversation_ids, "request")
         app.add_route(ready, "/health/ready", methods=["GET"], name="health_ready")
 

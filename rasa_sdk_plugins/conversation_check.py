@@ -18,6 +18,7 @@ from sanic.response import HTTPResponse
 
 from cases.conversation_ids import is_valid_id, problem_with_id
 from rasa_sdk_plugins.action_call_check import problem_with_shape
+from service_logging.context import bind_conversation
 
 
 def problem_with_action_call(call: Any) -> Optional[str]:
@@ -48,6 +49,8 @@ async def refuse_invalid_conversation_ids(request: Request) -> Optional[HTTPResp
         return response.json({"error": "The body is not a readable JSON action call."}, status=400)
     problem = problem_with_action_call(call) or problem_with_shape(call)
     if problem is None:
+        if isinstance(call, dict) and isinstance(call.get("sender_id"), str):
+            bind_conversation(call["sender_id"])  # the action's log lines name its conversation
         return None
     action_name = call.get("next_action") if isinstance(call, dict) else None
     return response.json({"error": problem, "action_name": action_name}, status=400)

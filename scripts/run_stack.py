@@ -7,7 +7,9 @@ Ports come from ACTION_PORT (5055), RASA_PORT (5005), DESK_PORT (5080) and WEBSI
 finds the action server through ACTION_PORT (endpoints.yml). The website's chat connects to the Rasa server at
 CHAT_SOCKET_URL (default http://localhost:$RASA_PORT), which accepts the website's origin (CHAT_ALLOWED_ORIGINS,
 default: the website's address on localhost and 127.0.0.1). Local databases live in VAR_DIR (var). The Rasa HTTP API is
-protected by RASA_TOKEN; when it is unset a token is generated once and kept in $VAR_DIR/rasa_token (mode 600).
+protected by RASA_TOKEN, the action server by ACTION_SERVER_TOKEN; each unset token is generated once and kept in
+$VAR_DIR (mode 600). Rasa is started by `assistant_components.serve_rasa`, which reads its token itself, so no token
+is ever on a command line; clients send a JWT signed with it in a header (`service_secrets`).
 Conversations go to $VAR_DIR/rasa_tracker.db, or to the database in TRACKER_DB_URL (e.g. PostgreSQL) when set.
 The model is the newest in models/, or MODEL_PATH (a file or a folder); when there is none, or it is damaged, the
 script says so and how to fix it, and exits with status 2 before starting anything (scripts/model_check.py).
@@ -17,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import secrets
 import signal
 import subprocess
 import sys
@@ -33,6 +34,8 @@ BIN = Path(sys.executable).parent
 sys.path.insert(0, str(ROOT))
 
 from scripts.model_check import find_model, model_path  # noqa: E402
+from service_secrets.rasa_auth import auth_headers  # noqa: E402
+from service_secrets.tokens import ACTION_SERVER_TOKEN, RASA_TOKEN  # noqa: E402
 from staff_review.tracker_db import configured_url, password_environment, tracker_store_section  # noqa: E402
 
 
@@ -40,20 +43,6 @@ def var_dir() -> Path:
     """The data folder: VAR_DIR (relative to the repository root) or var/."""
     folder = Path(os.environ.get("VAR_DIR") or "var")
     return folder if folder.is_absolute() else ROOT / folder
-
-
-def rasa_token() -> str:
-    """RASA_TOKEN, or the generated token kept in $VAR_DIR/rasa_token."""
-    if os.environ.get("RASA_TOKEN"):
-        return os.environ["RASA_TOKEN"]
-    token_file = var_dir() / "rasa_token"
-    if token_file.exists():
-        return token_file.read_text().strip()
-    token_file.parent.mkdir(parents=True, exist_ok=True)
-    token = secrets.token_urlsafe(24)
-    token_file.write_text(token)
-    token_file.chmod(0o600)
-    return token
 
 
 def endpoints_file(action_port: str) -> Path:
@@ -77,18 +66,19 @@ def endpoints_file(action_port: str) -> Path:
 def wait_for(
     url: str,
     seconds: float,
-    params: Optional[dict] = None,
+    token: Optional[str] = None,
     key: Optional[str] = None,
     processes: Sequence[subprocess.Popen] = (),
 ) -> bool:
-    """Poll `url` until it answers 200 (and, with `key`, until that field is set).
+    """Poll `url` until it answers 200 (and, with `key`, until that field is set); `token`: Rasa's, sent as a JWT.
 
     Gives up at once (False) when one of `processes` has exited: nothing would answer any more.
     """
     deadline = time.time() + seconds
     while time.time() < deadline and all(p.poll() is None for p in processes):
         try:
-            response = requests.get(url, params=params, timeout=2)
+            headers = auth_headers(token, "run_stack") if token else None
+            response = requests.get(url, headers=headers, timeout=2)
             if response.status_code == 200 and (key is None or response.json().get(key)):
                 return True
         except (requests.RequestException, ValueError):
@@ -123,10 +113,10 @@ def main() -> int:
     desk_port = os.environ.get("DESK_PORT", "5080")
     website_port = os.environ.get("WEBSITE_PORT", "5070")
     host = os.environ.get("LISTEN_HOST") or "127.0.0.1"  # every service on loopback unless told otherwise
-    token = rasa_token()
+    token = RASA_TOKEN.get()  # made now if missing, so every service reads the same file
     env = {
         **os.environ,
-        "RASA_TOKEN": token,
+        "ACTION_SERVER_TOKEN": ACTION_SERVER_TOKEN.get(),  # the action server checks it; Rasa's endpoints send it
         "RASA_URL": f"http://localhost:{rasa_port}",
         "DESK_PORT": desk_port,
         "ACTION_PORT": action_port,
@@ -145,7 +135,9 @@ def main() -> int:
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
         processes.append(
-            subprocess.Popen([str(BIN / "rasa"), "run", "actions", "--port", action_port], cwd=ROOT, env=env)
+            subprocess.Popen(  # `rasa run actions`, with JSON logs from the first line in production
+                [str(BIN / "python"), "-m", "rasa_sdk_plugins.serve_actions", "--port", action_port], cwd=ROOT, env=env
+            )
         )
         if args.shell:
             wait_for(f"http://localhost:{action_port}/health", 60)
@@ -157,7 +149,8 @@ def main() -> int:
         processes.append(
             subprocess.Popen(
                 [
-                    *(str(BIN / "rasa"), "run", "--enable-api", "--auth-token", token),
+                    # `rasa run` with the token read from RASA_TOKEN/$VAR_DIR, never from the command line
+                    *(str(BIN / "python"), "-m", "assistant_components.serve_rasa", "--enable-api"),
                     *("--interface", host, "--port", rasa_port, "--endpoints", endpoints, "--model", str(model)),
                 ],
                 cwd=ROOT,
@@ -166,12 +159,10 @@ def main() -> int:
         )
         for module, port in (("advisor_desk", desk_port), ("website", website_port)):
             processes.append(
-                subprocess.Popen(
-                    [str(BIN / "python"), "-m", module, "--host", host, "--port", port], cwd=ROOT, env=env
-                )
+                subprocess.Popen([str(BIN / "python"), "-m", module, "--host", host, "--port", port], cwd=ROOT, env=env)
             )
         status_url = f"http://localhost:{rasa_port}/status"
-        ready = wait_for(status_url, 300, {"token": token}, key="model_file", processes=processes)
+        ready = wait_for(status_url, 300, token, key="model_file", processes=processes)
         print(
             "\n".join(
                 [
@@ -181,7 +172,8 @@ def main() -> int:
                     f"  Chat (REST):      POST http://localhost:{rasa_port}/webhooks/rest/webhook"
                     ' {"sender": "me", "message": "hello"}',
                     f"  Chat (socket.io): http://localhost:{rasa_port}/socket.io",
-                    f"  Rasa HTTP API:    http://localhost:{rasa_port}/status?token=<token in $VAR_DIR/rasa_token>",
+                    f"  Rasa HTTP API:    http://localhost:{rasa_port}/status  (Authorization: Bearer <JWT signed with"
+                    " $VAR_DIR/rasa_token>; README Configuration)",
                     f"  Action server:    http://localhost:{action_port}/health",
                     f"  Advisor desk:     http://localhost:{desk_port}/",
                     "                    first account: make advisor USERNAME=you ROLE=admin",

@@ -2,7 +2,8 @@
 
 The active model is `models/assistant.tar.gz` (what `make train` writes and `rasa run` loads). The previous
 one is kept in `models/archive/` so a switch can be undone by activating it again. The running server gets the
-new model through Rasa's HTTP API, `PUT /model` with `{"model_file": <absolute path>}` and the API token:
+new model through Rasa's HTTP API, `PUT /model` with `{"model_file": <absolute path>}` and a JWT signed with
+the API token (`service_secrets.rasa_auth`):
 Rasa loads it and swaps its agent; the tracker store is the same database, so no conversation is lost. Every
 activation is one line in `reports/retrain/activations.log` (time, user, forced or not, reason, figures).
 """
@@ -20,25 +21,18 @@ from typing import Optional
 
 import requests
 
-from actions.paths import ROOT
+from service_secrets.rasa_auth import auth_headers
+from service_secrets.tokens import RASA_TOKEN
 
 ACTIVE_NAME = "assistant.tar.gz"
 DEFAULT_RASA_URL = "http://localhost:5005"
+CLIENT_NAME = "staff_review"
 LOAD_TIMEOUT = 300  # loading a model takes 10-30 s on two cores; more while training runs beside it
 
 
-def var_dir() -> Path:
-    """The data folder: VAR_DIR (relative to the repository root) or var/ (as scripts/run_stack.py)."""
-    folder = Path(os.environ.get("VAR_DIR") or "var")
-    return folder if folder.is_absolute() else ROOT / folder
-
-
 def rasa_token() -> Optional[str]:
-    """RASA_TOKEN, or the token `make run` generated into $VAR_DIR/rasa_token (None when neither exists)."""
-    if os.environ.get("RASA_TOKEN"):
-        return os.environ["RASA_TOKEN"]
-    token_file = var_dir() / "rasa_token"
-    return token_file.read_text().strip() if token_file.exists() else None
+    """RASA_TOKEN (or RASA_TOKEN_FILE), or the token `make run` generated into $VAR_DIR/rasa_token; else None."""
+    return RASA_TOKEN.find()
 
 
 def rasa_url() -> str:
@@ -79,11 +73,11 @@ def install(candidate: Path, models_dir: Path, stamp: str) -> tuple:
 
 def load_into_server(model_file: Path, url: str, token: Optional[str]) -> tuple:
     """`PUT /model` on the running server; (loaded, message). A server that is not running is not an error."""
-    params = {"token": token} if token else {}
+    headers = auth_headers(token, CLIENT_NAME) if token else {}
     try:
         response = requests.put(
             f"{url.rstrip('/')}/model",
-            params=params,
+            headers=headers,
             json={"model_file": str(model_file.resolve())},
             timeout=LOAD_TIMEOUT,
         )
@@ -91,7 +85,7 @@ def load_into_server(model_file: Path, url: str, token: Optional[str]) -> tuple:
         return False, f"no Rasa server at {url}: it loads {model_file} when it starts"
     if response.status_code != 204:
         return False, f"the server refused the model: HTTP {response.status_code} {response.text[:300]}"
-    status = requests.get(f"{url.rstrip('/')}/status", params=params, timeout=30)
+    status = requests.get(f"{url.rstrip('/')}/status", headers=headers, timeout=30)
     loaded = status.json().get("model_id") if status.ok else None
     expected = model_id(model_file)
     if loaded != expected:

@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 import requests
 import yaml
 
+from service_secrets.rasa_auth import auth_headers
 from staff_review.tracker_db import password_environment, tracker_store_section
 from tests.chat_client import WEBSITE_ORIGIN
 
@@ -112,6 +113,7 @@ class Stack:
     ) -> None:
         self.workdir = workdir
         self.token = secrets.token_hex(16)
+        self.action_server_token = secrets.token_hex(16)
         self.action_port, self.rasa_port, self.desk_port = free_port(), free_port(), free_port()
         self.website_port = free_port()
         self.rasa_url = f"http://127.0.0.1:{self.rasa_port}"
@@ -140,7 +142,8 @@ class Stack:
             "KNOWLEDGE_DB_URL": f"sqlite:///{workdir / 'knowledge.db'}",
             "OFFICE_HOURS_FILE": str(self.office_hours),
             "RASA_URL": self.rasa_url,
-            "RASA_TOKEN": self.token,
+            "RASA_TOKEN": self.token,  # through the environment: never on a command line (ps shows those)
+            "ACTION_SERVER_TOKEN": self.action_server_token,  # the action server checks it; Rasa sends it
             "RASA_TELEMETRY_ENABLED": "false",
             "SANIC_HOST": "127.0.0.1",  # the action server on loopback, as `make run` starts it
             "TF_CPP_MIN_LOG_LEVEL": "2",
@@ -152,18 +155,20 @@ class Stack:
         }
         self.env = env
         self.actions = Service(
-            "actions", [str(BIN / "rasa"), "run", "actions", "--port", str(self.action_port)], env, workdir
+            "actions",
+            [str(BIN / "python"), "-m", "rasa_sdk_plugins.serve_actions", "--port", str(self.action_port)],
+            env,
+            workdir,
         )
         self.rasa = Service(
             "rasa",
             [
-                str(BIN / "rasa"),
-                "run",
+                str(BIN / "python"),
+                "-m",
+                "assistant_components.serve_rasa",  # `rasa run`, its token read from RASA_TOKEN
                 "--enable-api",
                 "--interface",
                 "127.0.0.1",
-                "--auth-token",
-                self.token,
                 "--port",
                 str(self.rasa_port),
                 "--endpoints",
@@ -190,9 +195,7 @@ class Stack:
         self.wait_for_actions()
         wait_until(
             lambda: (
-                requests.get(f"{self.rasa_url}/status", params={"token": self.token}, timeout=5)
-                .json()
-                .get("model_file")
+                requests.get(f"{self.rasa_url}/status", headers=self.rasa_auth(), timeout=5).json().get("model_file")
             ),
             300,
             "Rasa server (model loaded)",
@@ -243,6 +246,10 @@ class Stack:
         session.headers["Authorization"] = f"Bearer {response.json()['token']}"
         return session
 
+    def rasa_auth(self) -> Dict[str, str]:
+        """The header that opens Rasa's HTTP API: a short-lived JWT signed with the token, as the desk sends it."""
+        return auth_headers(self.token, "tests")
+
     # --- talking to the bot
     def say(self, sender: str, text: Any, metadata: Optional[dict] = None) -> List[dict]:
         """Send one message over the REST channel; the bot's replies."""
@@ -254,9 +261,7 @@ class Stack:
         return response.json()
 
     def tracker(self, sender: str) -> dict:
-        response = requests.get(
-            f"{self.rasa_url}/conversations/{sender}/tracker", params={"token": self.token}, timeout=30
-        )
+        response = requests.get(f"{self.rasa_url}/conversations/{sender}/tracker", headers=self.rasa_auth(), timeout=30)
         response.raise_for_status()
         return response.json()
 

@@ -59,7 +59,11 @@ def test_the_action_server_plugin_builds_the_knowledge_base_before_serving(
     app = App()
     manager.hook.attach_sanic_app_extensions(app=app)
     assert [event for _, event in app.listeners] == ["before_server_start"]
-    assert app.middleware == [(rasa_sdk_plugins.refuse_invalid_conversation_ids, "request")]
+    # the caller check (Rasa's token) first, then the conversation id check
+    assert [(m.__name__, where) for m, where in app.middleware] == [
+        ("check_caller", "request"),
+        ("refuse_invalid_conversation_ids", "request"),
+    ]
     assert app.routes == [(rasa_sdk_plugins.ready, "/health/ready")]
     base.set_knowledge_base(None)
     try:

@@ -315,6 +315,43 @@ def test_handoff_outside_office_hours_becomes_a_callback(cases_db: Path) -> None
     assert ConversationPaused() not in events
 
 
+@pytest.mark.parametrize(
+    "forged",
+    [
+        {"contact": "not an address"},
+        {"contact": "anna@example"},
+        {"contact": "ANNA@example.org"},  # the form lower-cases addresses
+        {"contact": "+32 470 12 34 56"},  # the form keeps digits only
+        {"contact": "123"},
+        {"contact": None},
+        {"contact": ["anna@example.org"]},
+        {"contact_name": "/restart"},
+        {"contact_name": "x" * 81},
+        {"contact_language": "fr"},
+        {"case_summary": "  padded  "},
+        {"case_summary": "y" * 501},
+        {"handoff_consent": None},
+        {"handoff_consent": "maybe"},
+    ],
+)
+def test_handoff_with_slots_the_form_would_not_store_opens_no_case(cases_db: Path, forged: Dict[str, Any]) -> None:
+    events, responses, _ = run(
+        ActionFinishHandoff(),
+        tracker("done", "inform", slots={**HANDOFF_SLOTS, **forged}, sender_id="forged-slots"),
+    )
+    assert responses == ["utter_handoff_failed"]
+    assert all(e["event"] == "slot" and e["value"] is None for e in events)
+    assert handoff_cases.open_case("forged-slots") is None
+
+
+def test_handoff_stores_a_tidied_phone_number_the_form_accepted(cases_db: Path) -> None:
+    slots = {**HANDOFF_SLOTS, "contact": "+32470123456", "contact_language": "nl"}
+    _, responses, _ = run(ActionFinishHandoff(), tracker("done", "inform", slots=slots, sender_id="phone"))
+    case = handoff_cases.open_case("phone")
+    assert responses == ["utter_case_waiting"]
+    assert case is not None and (case["contact"], case["language"]) == ("+32470123456", "nl")
+
+
 def test_second_handoff_of_a_conversation_points_to_its_case(cases_db: Path) -> None:
     case, _ = case_store.open_or_create_case(handoff_cases.cases_engine(), "twice")
     events, responses, messages = run(

@@ -17,11 +17,13 @@ from staff_review.tracker_db import STORE_TYPE
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_bare_rasa_commands_find_the_action_server_without_any_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_bare_rasa_commands_find_the_action_server_with_only_its_token(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("ACTION_PORT", raising=False)
     monkeypatch.delenv("VAR_DIR", raising=False)
+    monkeypatch.setenv("ACTION_SERVER_TOKEN", "shared-secret")
     endpoints = AvailableEndpoints.read_endpoints(str(ROOT / "endpoints.yml"))
     assert endpoints.action.url == "http://localhost:5055/webhook"
+    assert endpoints.action.headers == {"Authorization": "Bearer shared-secret"}  # what the action server checks
     assert endpoints.tracker_store.kwargs["db"] == "var/rasa_tracker.db"
 
 
@@ -47,7 +49,8 @@ def test_run_stack_moves_the_action_server_and_tells_rasa(monkeypatch: pytest.Mo
     spec.loader.exec_module(run_stack)
     monkeypatch.setenv("ACTION_PORT", "6124")
     monkeypatch.setenv("VAR_DIR", str(tmp_path))
-    monkeypatch.setenv("RASA_TOKEN", "secret")
+    for name in ("RASA_TOKEN", "RASA_TOKEN_FILE", "ACTION_SERVER_TOKEN", "ACTION_SERVER_TOKEN_FILE"):
+        monkeypatch.delenv(name, raising=False)
     monkeypatch.setattr(sys, "argv", ["run_stack.py"])
     monkeypatch.setattr(run_stack.signal, "signal", lambda *_: None)
     monkeypatch.setattr(run_stack, "wait_for", lambda *_, **__: True)
@@ -58,7 +61,7 @@ def test_run_stack_moves_the_action_server_and_tells_rasa(monkeypatch: pytest.Mo
     run_stack.main()
 
     actions, rasa, desk, website = FakeProcess.started
-    assert actions["args"][1:] == ["run", "actions", "--port", "6124"]
+    assert actions["args"][1:] == ["-m", "rasa_sdk_plugins.serve_actions", "--port", "6124"]
     # Rasa's --cors would add a second Access-Control-Allow-Origin to the chat channel's own: Chromium refuses both
     assert "--cors" not in rasa["args"]
     # every service listens on loopback unless LISTEN_HOST says otherwise
@@ -66,9 +69,18 @@ def test_run_stack_moves_the_action_server_and_tells_rasa(monkeypatch: pytest.Mo
     assert actions["env"]["SANIC_HOST"] == "127.0.0.1"
     assert desk["args"][desk["args"].index("--host") + 1] == website["args"][website["args"].index("--host") + 1]
     assert website["args"][1:3] == ["-m", "website"]
+    # no token on any command line: Rasa's launcher and the desk read them from $VAR_DIR (made private once)
+    rasa_token, action_token = (tmp_path / "rasa_token").read_text(), (tmp_path / "action_server_token").read_text()
+    assert rasa["args"][1:3] == ["-m", "assistant_components.serve_rasa"]
+    assert not any(token in " ".join(p["args"]) for p in FakeProcess.started for token in (rasa_token, action_token))
+    assert "--auth-token" not in rasa["args"]
+    assert all(p["env"]["ACTION_SERVER_TOKEN"] == action_token for p in FakeProcess.started)
     written = rasa["args"][rasa["args"].index("--endpoints") + 1]
+    monkeypatch.setenv("ACTION_SERVER_TOKEN", action_token)
     endpoints = AvailableEndpoints.read_endpoints(written)
     assert endpoints.action.url == "http://localhost:6124/webhook"
+    assert endpoints.action.headers == {"Authorization": f"Bearer {action_token}"}
+    assert action_token not in Path(written).read_text()
     assert endpoints.tracker_store.kwargs["db"] == f"{tmp_path}/rasa_tracker.db"
     assert desk["args"][1:3] == ["-m", "advisor_desk"]
 
@@ -98,6 +110,7 @@ def test_run_stack_keeps_conversations_where_tracker_db_url_says(
     written = rasa["args"][rasa["args"].index("--endpoints") + 1]
     assert "s3cr" not in Path(written).read_text()
     monkeypatch.setenv("TRACKER_DB_PASSWORD", rasa["env"]["TRACKER_DB_PASSWORD"])
+    monkeypatch.setenv("ACTION_SERVER_TOKEN", rasa["env"]["ACTION_SERVER_TOKEN"])
     store = AvailableEndpoints.read_endpoints(written).tracker_store
     assert store.type == STORE_TYPE
     assert store.url == "db.example"  # Rasa hands the endpoint's url to SQLTrackerStore as its host

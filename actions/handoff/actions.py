@@ -23,6 +23,7 @@ from cases.office_hours import OfficeHours, describe
 
 from ..replies import language_of
 from .cases import cases_engine, is_live, open_case
+from .contact import invalid_handoff_slots
 
 logger = logging.getLogger(__name__)
 FORM_SLOTS = ["handoff_consent", "contact_name", "contact", "contact_language", "case_summary", "requested_slot"]
@@ -55,7 +56,11 @@ def handoff_topic(tracker: Tracker) -> str:
 
 
 class ActionFinishHandoff(Action):
-    """Creates (or finds) the case, tells the user what happens next, and pauses the bot for a live case."""
+    """Creates (or finds) the case, tells the user what happens next, and pauses the bot for a live case.
+
+    The form's answers are checked again before they are stored (`invalid_handoff_slots`): a tracker that
+    claims consent, a contact or a language the form would not have accepted opens no case.
+    """
 
     def name(self) -> Text:
         """Unique identifier of the action."""
@@ -72,6 +77,12 @@ class ActionFinishHandoff(Action):
             if existing:
                 dispatcher.utter_message(response="utter_case_exists", case_id=str(existing["id"]))
                 return reset + [SlotSet("case_id", str(existing["id"]))]
+            invalid = invalid_handoff_slots(tracker.current_slot_values())
+            if invalid:
+                # Only a tracker that did not come through the form gets here: store nothing from it.
+                logger.warning("Handoff refused: slots %s are not as the form stores them", ", ".join(invalid))
+                dispatcher.utter_message(response="utter_handoff_failed")
+                return reset
             return reset + self._open_new_case(dispatcher, tracker)
         except Exception:
             logger.exception("Could not open a case for %s", tracker.sender_id)

@@ -12,7 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from ..guidance.options import option_parser
 from ..text import contains_phrase, fold
 from .cases import open_case
-from .contact import clean_contact, clean_name
+from .contact import clean_contact, clean_name, clean_summary
 
 YES_INTENTS = {"affirm", "ask_human", "confidential"}
 NO_INTENTS = {"deny"}
@@ -36,7 +36,6 @@ YES_WORDS = {
 NO_WORDS = {"no", "nope", "not", "nee", "neen", "liever", "niet", "never"}
 # Agreement spelled with a negation word: "yes, why not", "ja hoor, waarom niet", "no problem".
 YES_PHRASES = ("why not", "waarom niet", "no problem", "geen probleem", "no objection", "geen bezwaar")
-MAX_SUMMARY = 500
 
 
 def consent_answer(tracker: Tracker, text: str) -> Optional[str]:
@@ -128,5 +127,4 @@ class ValidateHandoffForm(FormValidationAction):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
         """Validate the `case_summary` answer; a None value makes the form ask again."""
-        summary = " ".join(str(value or "").split())[:MAX_SUMMARY]
-        return {"case_summary": summary or None}
+        return {"case_summary": clean_summary(str(value or ""))}

@@ -12,6 +12,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Dict, List, Optional, TypeVar
 
+import jwt
 import requests
 from aiohttp import web
 from sqlalchemy.engine import Engine
@@ -23,7 +24,7 @@ from advisor_desk.rasa_client import RasaClient
 from cases import store as case_store
 from cases.database import make_engine
 
-RASA_TOKEN = "rasa-test-token"
+RASA_TOKEN = "rasa-test-token-" + "x" * 32  # an HS256 key of full length
 PASSWORD = "correct horse battery staple"
 T = TypeVar("T")
 
@@ -111,7 +112,14 @@ class FakeRasa:
     def _check(self, request: web.Request) -> Optional[web.Response]:
         if self.fail_status is not None:
             return web.json_response({"message": "boom"}, status=self.fail_status)
-        if request.query.get("token") != self.token:
+        # As Rasa started by assistant_components.serve_rasa: only a JWT signed with the token, with the
+        # admin role, in the Authorization header; a token in the URL opens nothing.
+        scheme, _, encoded = request.headers.get("Authorization", "").partition(" ")
+        try:
+            payload = jwt.decode(encoded, self.token, algorithms=["HS256"]) if scheme == "Bearer" else {}
+        except jwt.InvalidTokenError:
+            payload = {}
+        if (payload.get("user") or {}).get("role") != "admin" or "token" in request.query:
             return web.json_response({"message": "bad token"}, status=401)
         return None
 
@@ -144,6 +152,7 @@ class FakeRasa:
                 {
                     "conversation_id": conversation_id,
                     "query": dict(request.query),
+                    "authorization": request.headers.get("Authorization", ""),
                     "events": events,
                 }
             )

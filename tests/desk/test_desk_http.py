@@ -13,7 +13,7 @@ from advisor_desk.handback import handback_message
 from cases import store as case_store
 from cases.models import Case
 
-from .support import PASSWORD, RASA_TOKEN, Desk, run_at_once
+from .support import PASSWORD, Desk, run_at_once
 
 CASE_ENDPOINTS = [
     ("GET", "/api/cases/{id}"),
@@ -157,7 +157,7 @@ def test_claim_moves_a_case_from_the_queue_to_my_cases_and_pauses_the_bot(
     assert case["id"] in [c["id"] for c in mine]
     assert case["id"] not in [c["id"] for c in desk.call("bob", "GET", "/api/cases/mine").json()["cases"]]
     assert desk.rasa.posted_events(case["conversation_id"]) == [{"event": "pause"}]
-    assert desk.rasa.posts_for(case["conversation_id"])[0]["query"]["token"] == RASA_TOKEN
+    assert desk.rasa.posts_for(case["conversation_id"])[0]["authorization"].startswith("Bearer ")
 
 
 def test_second_claim_is_refused_like_a_missing_case(desk: Desk) -> None:
@@ -243,11 +243,7 @@ def test_reply_reaches_the_chat_as_the_advisor(desk: Desk) -> None:
     )
     assert response.status_code == 200
     post = desk.rasa.posts_for(case["conversation_id"])[-1]
-    assert post["query"] == {
-        "execute_side_effects": "true",
-        "output_channel": "latest",
-        "token": RASA_TOKEN,
-    }
+    assert post["query"] == {"execute_side_effects": "true", "output_channel": "latest"}  # no token in the URL
     assert post["events"] == [
         {
             "event": "bot",

@@ -11,6 +11,7 @@ from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import jwt
 import pytest
 import requests
 
@@ -94,7 +95,11 @@ def test_client_sends_the_token_and_the_advisor_reply(fake_rasa: FakeRasa) -> No
     assert posts[0]["query"]["output_channel"] == "socketio"
     assert posts[1]["events"] == [{"event": "slot", "name": "case_id", "value": 7}]
     assert "execute_side_effects" not in posts[1]["query"]
-    assert all(p["query"]["token"] == RASA_TOKEN for p in posts)
+    # the token signs a short-lived admin JWT in the header, and is never in the URL
+    assert all("token" not in p["query"] and RASA_TOKEN not in p["authorization"] for p in posts)
+    claims = [jwt.decode(p["authorization"].split()[1], RASA_TOKEN, algorithms=["HS256"]) for p in posts]
+    assert all(c["user"] == {"username": "advisor_desk", "role": "admin"} for c in claims)
+    assert all(0 < c["exp"] - time.time() <= 300 for c in claims)
 
 
 @pytest.mark.parametrize("odd_id", ["mallory/../victim-123", "../victim-123", "victim-123/", "web user?x=1", ""])

@@ -52,7 +52,7 @@ def kill_hard(process_group_leader: Optional[int]) -> None:
 def wait_for_rasa(stack: Stack) -> None:
     """Until the (re)started Rasa server has loaded its model."""
     wait_until(
-        lambda: requests.get(f"{stack.rasa_url}/status", params={"token": stack.token}, timeout=5).json()["model_file"],
+        lambda: requests.get(f"{stack.rasa_url}/status", headers=stack.rasa_auth(), timeout=5).json()["model_file"],
         300,
         "Rasa server (model loaded)",
     )

@@ -91,19 +91,39 @@ def rest_calls(fuzz: Fuzzer, stack: Stack, inputs: Inputs) -> None:
 
 
 def rasa_api_calls(fuzz: Fuzzer, stack: Stack, inputs: Inputs) -> None:
-    tokens = [{"token": stack.token}, {}, {"token": ""}, {"token": "wrong"}, {"token": "x" * 5000}]
+    # the JWT header that opens the API, none, empty, wrong, huge, and the old query token (refused)
+    auths = [
+        (stack.rasa_auth(), None),
+        ({}, None),
+        ({"Authorization": ""}, None),
+        ({"Authorization": "Bearer wrong"}, None),
+        ({"Authorization": "Bearer " + "x" * 5000}, None),
+        ({}, {"token": stack.token}),
+    ]
     for n in range(150):
-        params = tokens[0] if n % 3 else inputs.choice(tokens)
+        headers, params = auths[0] if n % 3 else inputs.choice(auths)
         kind = n % 5
         if kind == 0:
-            fuzz.add("rasa_api", "GET", f"{stack.rasa_url}/status", params=params)
+            fuzz.add("rasa_api", "GET", f"{stack.rasa_url}/status", headers=headers, params=params)
         elif kind in (1, 2):
             conversation = quote(inputs.conversation_id(), safe="") or "%20"
-            fuzz.add("rasa_api", "GET", f"{stack.rasa_url}/conversations/{conversation}/tracker", params=params)
+            fuzz.add(
+                "rasa_api",
+                "GET",
+                f"{stack.rasa_url}/conversations/{conversation}/tracker",
+                headers=headers,
+                params=params,
+            )
         else:
             good = lambda n=n: {"text": inputs.text(), **({"message_id": inputs.value()} if n % 2 else {})}  # noqa: E731
             fuzz.add(
-                "rasa_api", "POST", f"{stack.rasa_url}/model/parse", inputs.body(good), has_body=True, params=params
+                "rasa_api",
+                "POST",
+                f"{stack.rasa_url}/model/parse",
+                inputs.body(good),
+                has_body=True,
+                headers=headers,
+                params=params,
             )
     fuzz.add("rasa_api", "GET", f"{stack.rasa_url}/")
     fuzz.add("rasa_api", "GET", f"{stack.rasa_url}/version")
@@ -325,7 +345,7 @@ def test_fuzz_every_public_endpoint(stack: Stack) -> None:
     for url in (f"{stack.desk_url}/health", f"{stack.website_url}/health", f"{stack.action_url}/health/ready"):
         response = requests.get(url, timeout=15)
         assert response.status_code == 200, (url, response.text)
-    assert requests.get(f"{stack.rasa_url}/status", params={"token": stack.token}, timeout=15).json()["model_file"]
+    assert requests.get(f"{stack.rasa_url}/status", headers=stack.rasa_auth(), timeout=15).json()["model_file"]
 
     assert beside.failures == []
     assert beside.said == BESIDE

@@ -26,7 +26,8 @@ def advisor_says(stack, conversation_id: str, text: str) -> None:
     """What the desk does when an advisor replies: a bot event with side effects through Rasa's HTTP API."""
     response = requests.post(
         f"{stack.rasa_url}/conversations/{conversation_id}/tracker/events",
-        params={"token": stack.token, "execute_side_effects": "true", "output_channel": "latest"},
+        params={"execute_side_effects": "true", "output_channel": "latest"},
+        headers=stack.rasa_auth(),
         json=[{"event": "bot", "text": text, "metadata": {"advisor": "Eva"}}],
         timeout=30,
     )
@@ -152,7 +153,9 @@ def test_action_server_refuses_a_call_for_a_traversal_id(stack):
         "domain": {},
         "version": "3.6.21",
     }
-    response = requests.post(f"{stack.action_url}/webhook", json=call, timeout=30)
+    # with Rasa's token (without it the caller check refuses first: test_service_tokens.py)
+    headers = {"Authorization": f"Bearer {stack.action_server_token}"}
+    response = requests.post(f"{stack.action_url}/webhook", json=call, headers=headers, timeout=30)
     assert response.status_code == 400
     assert "letters, digits" in response.json()["error"]
     assert response.json()["action_name"] == "action_finish_handoff"

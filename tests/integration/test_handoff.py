@@ -133,7 +133,7 @@ def test_a_new_session_keeps_a_held_conversation_paused(stack, sender):
     case_id = stack.tracker(sender)["slots"]["case_id"]
     response = requests.post(
         f"{stack.rasa_url}/conversations/{sender}/execute",
-        params={"token": stack.token},
+        headers=stack.rasa_auth(),
         json={"name": "action_session_start"},
         timeout=30,
     )

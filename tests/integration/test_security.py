@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 import requests
 
+from service_secrets.rasa_auth import auth_headers
+
 pytestmark = pytest.mark.servers
 
 
@@ -12,12 +14,12 @@ def test_rasa_http_api_requires_the_token(stack, sender):
     stack.say(sender, "my secret business plan is a vegan frituur")
     url = f"{stack.rasa_url}/conversations/{sender}/tracker"
     assert requests.get(url, timeout=10).status_code == 401
-    assert requests.get(url, params={"token": "wrong"}, timeout=10).status_code in (401, 403)
+    assert requests.get(url, headers=auth_headers("wrong-" * 8, "tests"), timeout=10).status_code in (401, 403)
     events = requests.post(
         f"{stack.rasa_url}/conversations/{sender}/tracker/events", json={"event": "resume"}, timeout=10
     )
     assert events.status_code == 401
-    assert requests.get(url, params={"token": stack.token}, timeout=10).status_code == 200
+    assert requests.get(url, headers=stack.rasa_auth(), timeout=10).status_code == 200
 
 
 def test_rest_channel_returns_only_the_replies_never_the_history(stack, sender):

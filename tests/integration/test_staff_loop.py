@@ -67,7 +67,7 @@ def server(project, tmp_path_factory):
 
 def parse(stack, text):
     response = requests.post(
-        f"{stack.rasa_url}/model/parse", params={"token": stack.token}, json={"text": text}, timeout=60
+        f"{stack.rasa_url}/model/parse", headers=stack.rasa_auth(), json={"text": text}, timeout=60
     )
     response.raise_for_status()
     return response.json()["intent"]
@@ -129,7 +129,7 @@ def test_a_misunderstood_message_is_reviewed_merged_retrained_and_then_understoo
     assert report.candidate and report.candidate.parent.parent == project / "models" / "candidates"
     assert report.activated and report.activation and report.activation.server_loaded, report.message
     # the running server now runs the candidate and understands the message as the entrepreneur typed it
-    status = requests.get(f"{server.rasa_url}/status", params={"token": server.token}, timeout=30).json()
+    status = requests.get(f"{server.rasa_url}/status", headers=server.rasa_auth(), timeout=30).json()
     assert status["model_id"] == model_id(report.candidate)
     assert parse(server, typed[question])["name"] == intent
     # the conversation held before the switch goes on, with its history
