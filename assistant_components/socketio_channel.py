@@ -10,7 +10,10 @@ Rasa's URL (/socket.io), events and output channel ("socketio", which the desk's
 - the conversation is bound to the socket at `session_request`; `user_uttered` speaks in the bound
   conversation only, never in one named by the payload;
 - browsers are accepted from `allowed_origins` only (credentials.yml, else CHAT_ALLOWED_ORIGINS);
-- a resumed conversation gets its history from the tracker store (`session_history`).
+- a resumed conversation gets its history from the tracker store (`session_history`);
+- with `SOCKETIO_REDIS_URL` the rooms are shared by every Rasa process of the site (socketio_manager), so a
+  reply sent by one process reaches a socket held by another; tokens are valid on every process that shares
+  `CHAT_SECRET` (or `$VAR_DIR/chat_secret`).
 
 The protocol is described in the README ("Conversation ownership").
 """
@@ -33,6 +36,7 @@ from socketio import AsyncServer
 
 from assistant_components.chat_history import events_to_messages
 from assistant_components.rest_channel import MAX_MESSAGE_LENGTH
+from assistant_components.socketio_manager import client_manager_from_env
 from assistant_components.socketio_output import AdvisorAwareSocketIOOutput
 from cases.conversation_ids import chat_secret, is_valid_id, new_web_id, problem_with_id, sign, verify
 
@@ -122,7 +126,8 @@ class OwnedSocketIOInput(SocketIOInput):
         """The socket.io server with the ownership checks (built when Rasa starts, not at import)."""
         origins = [o.rstrip("/") for o in (self.allowed_origins or allowed_origins_from_env())]
         self._secret = chat_secret()
-        sio = AsyncServer(async_mode="sanic", cors_allowed_origins=origins)
+        # Several Rasa processes share rooms through Redis (SOCKETIO_REDIS_URL); one process keeps them in memory.
+        sio = AsyncServer(async_mode="sanic", cors_allowed_origins=origins, client_manager=client_manager_from_env())
         webhook = _AppAwareBlueprint(sio, self.socketio_path, "socketio_webhook", __name__)
         self.sio = sio  # Rasa's get_output_channel sends the desk's messages through it
         namespace = self.namespace
@@ -156,9 +161,7 @@ class OwnedSocketIOInput(SocketIOInput):
         if not self.jwt_key:
             return True
         token = auth.get("token") if isinstance(auth, dict) else None
-        return bool(
-            token and rasa.core.channels.channel.decode_bearer_token(token, self.jwt_key, self.jwt_algorithm)
-        )
+        return bool(token and rasa.core.channels.channel.decode_bearer_token(token, self.jwt_key, self.jwt_algorithm))
 
     async def _start_or_resume(self, sio: AsyncServer, webhook: SocketBlueprint, sid: Text, data: Any) -> None:
         """Bind the socket to a new conversation, or to the one its token proves it owns."""
@@ -236,9 +239,7 @@ class OwnedSocketIOInput(SocketIOInput):
         metadata = _metadata(data.get(self.metadata_key or "metadata"))
         output_channel = AdvisorAwareSocketIOOutput(sio, self.bot_message_evt)
         await on_new_message(
-            UserMessage(
-                data["message"], output_channel, conversation_id, input_channel=self.name(), metadata=metadata
-            )
+            UserMessage(data["message"], output_channel, conversation_id, input_channel=self.name(), metadata=metadata)
         )
 
     def _key(self) -> bytes:
