@@ -2,6 +2,7 @@
 
     python scripts/run_stack.py           # action server, Rasa server, advisor desk, demo website
     python scripts/run_stack.py --shell   # action server + `rasa shell` in this terminal
+    python scripts/run_stack.py --prod    # production mode: PostgreSQL, Redis, several Rasa processes (README)
 
 Ports come from ACTION_PORT (5055), RASA_PORT (5005), DESK_PORT (5080) and WEBSITE_PORT (5070); the Rasa server
 finds the action server through ACTION_PORT (endpoints.yml). The website's chat connects to the Rasa server at
@@ -9,6 +10,10 @@ CHAT_SOCKET_URL (default http://localhost:$RASA_PORT), which accepts the website
 default: the website's address on localhost and 127.0.0.1). Local databases live in VAR_DIR (var). The Rasa HTTP API is
 protected by RASA_TOKEN; when it is unset a token is generated once and kept in $VAR_DIR/rasa_token (mode 600).
 Conversations go to $VAR_DIR/rasa_tracker.db, or to the database in TRACKER_DB_URL (e.g. PostgreSQL) when set.
+
+With --prod (`make run-prod`) every store is shared (serving/production.py): conversations, cases and knowledge
+on PostgreSQL, conversation locks and the socket.io rooms on Redis; RASA_PROCESSES (2) Rasa servers listen on
+internal ports behind rasa_proxy on RASA_PORT, and the action server runs ACTION_WORKERS (2) workers.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import List, Optional
+from typing import Dict, List, Optional
 
 import requests
 import yaml
@@ -30,6 +35,8 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 sys.path.insert(0, str(ROOT))
 
+from serving import production  # noqa: E402
+from serving.lock_store import lock_store_section  # noqa: E402
 from staff_review.tracker_db import configured_url, password_environment, tracker_store_section  # noqa: E402
 
 
@@ -53,10 +60,11 @@ def rasa_token() -> str:
     return token
 
 
-def endpoints_file(action_port: str) -> Path:
+def endpoints_file(action_port: str, lock_store_url: Optional[str] = None) -> Path:
     """endpoints.yml with the action server's port and the tracker store of this run, written to $VAR_DIR.
 
-    The tracker store is the SQLite file in the data folder, or the database in TRACKER_DB_URL.
+    The tracker store is the SQLite file in the data folder, or the database in TRACKER_DB_URL; with
+    `lock_store_url` (production) the conversations' locks are on that Redis instead of in the process.
     """
     endpoints = yaml.safe_load((ROOT / "endpoints.yml").read_text(encoding="utf-8"))
     endpoints["action_endpoint"]["url"] = f"http://localhost:{action_port}/webhook"
@@ -65,6 +73,8 @@ def endpoints_file(action_port: str) -> Path:
         endpoints["tracker_store"] = tracker_store_section(tracker_url)
     else:
         endpoints["tracker_store"]["db"] = str(var_dir() / "rasa_tracker.db")
+    if lock_store_url:
+        endpoints["lock_store"] = lock_store_section(lock_store_url)
     path = var_dir() / "endpoints.yml"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("# Written by scripts/run_stack.py from endpoints.yml; do not edit.\n" + yaml.safe_dump(endpoints))
@@ -97,16 +107,92 @@ def stop(processes: List[subprocess.Popen]) -> None:
             process.kill()
 
 
+def rasa_server(port: str, host: str, token: str, endpoints: str, env: Dict[str, str]) -> subprocess.Popen:
+    """One Rasa server (REST, socket.io, HTTP API with the token).
+
+    No `--cors`: the socket.io channel answers browsers' CORS requests itself (CHAT_ALLOWED_ORIGINS), and Sanic's
+    CORS headers on top of its own make browsers refuse the chat ("multiple values" for
+    Access-Control-Allow-Origin). REST and the HTTP API are for servers, which need no CORS.
+    """
+    return subprocess.Popen(
+        [
+            *(str(BIN / "rasa"), "run", "--enable-api", "--auth-token", token),
+            *("--interface", host, "--port", port, "--endpoints", endpoints),
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+
+
+def production_site() -> production.Production:
+    """The production settings, or exit with the reason when they are wrong or a store does not answer."""
+    try:
+        site = production.from_env()
+        problems = production.unreachable(site)
+    except ValueError as error:
+        problems = [str(error)]
+    if problems:
+        print("Production mode cannot start:\n  " + "\n  ".join(problems), file=sys.stderr)
+        sys.exit(2)
+    return site
+
+
+def urls(rasa_port: str, action_port: str, desk_port: str, website_port: str, rasa_processes: List[str]) -> List[str]:
+    """What `make run` prints: where each service is, and each one's health URL."""
+    lines = [
+        f"  Website + chat:   http://localhost:{website_port}/  (the demo page with the chat)",
+        f"  Chat (REST):      POST http://localhost:{rasa_port}/webhooks/rest/webhook"
+        ' {"sender": "me", "message": "hello"}',
+        f"  Chat (socket.io): http://localhost:{rasa_port}/socket.io",
+        f"  Rasa HTTP API:    http://localhost:{rasa_port}/status?token=<token in $VAR_DIR/rasa_token>",
+        f"  Action server:    http://localhost:{action_port}/health",
+        f"  Advisor desk:     http://localhost:{desk_port}/",
+        "                    first account: make advisor USERNAME=you ROLE=admin",
+        f"  Staff review:     http://localhost:{desk_port}/staff (role staff or admin; README Staff guide)",
+    ]
+    if rasa_processes:
+        lines[1:1] = [f"  Rasa proxy:       http://localhost:{rasa_port}/health  (both Rasa processes behind it)"]
+        lines += [
+            f"  Rasa process {n}:   http://localhost:{port}/  (internal; health: /status?token=...)"
+            for n, port in enumerate(rasa_processes, start=1)
+        ]
+    lines += [
+        "  Health:           "
+        + ", ".join(
+            [
+                f"http://localhost:{rasa_port}/" + ("health" if rasa_processes else ""),
+                f"http://localhost:{action_port}/health",
+                f"http://localhost:{desk_port}/health",
+                f"http://localhost:{website_port}/health",
+            ]
+        ),
+    ]
+    return lines
+
+
 def main() -> int:
     """Start the services, print where they listen, and stop them all on Ctrl-C or when one stops."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shell", action="store_true", help="talk to the bot in this terminal")
+    parser.add_argument(
+        "--prod", action="store_true", help="production mode: PostgreSQL, Redis, several Rasa processes"
+    )
     args = parser.parse_args()
+    site = production_site() if args.prod else None
+    if site:  # the stores below read these variables too (endpoints file, chat secret's folder)
+        os.environ.update(site.environment())
     action_port = os.environ.get("ACTION_PORT", "5055")
     rasa_port = os.environ.get("RASA_PORT", "5005")
     desk_port = os.environ.get("DESK_PORT", "5080")
     website_port = os.environ.get("WEBSITE_PORT", "5070")
     host = os.environ.get("LISTEN_HOST") or "127.0.0.1"  # every service on loopback unless told otherwise
+    internal_ports: List[str] = []
+    if site:
+        try:
+            internal_ports = [str(p) for p in production.rasa_process_ports(int(rasa_port), site.rasa_processes)]
+        except ValueError as error:
+            print(f"Production mode cannot start: {error}", file=sys.stderr)
+            return 2
     token = rasa_token()
     env = {
         **os.environ,
@@ -122,7 +208,8 @@ def main() -> int:
         "SANIC_HOST": host,  # the action server's interface (rasa-sdk reads it; its default is 0.0.0.0)
         **password_environment(configured_url()),  # Rasa expands ${TRACKER_DB_PASSWORD} from it
     }
-    endpoints = str(endpoints_file(action_port))  # points the Rasa server at ACTION_PORT and VAR_DIR
+    # points the Rasa server at ACTION_PORT and VAR_DIR (and, in production, at the Redis lock store)
+    endpoints = str(endpoints_file(action_port, site.lock_store_url if site else None))
     processes: List[subprocess.Popen] = []
     # Ctrl-C (SIGINT) and SIGTERM both stop everything, even when started where SIGINT was ignored.
     signal.signal(signal.SIGINT, signal.default_int_handler)
@@ -134,40 +221,34 @@ def main() -> int:
         if args.shell:
             wait_for(f"http://localhost:{action_port}/health", 60)
             return subprocess.call([str(BIN / "rasa"), "shell", "--endpoints", endpoints], cwd=ROOT, env=env)
-        # No `--cors`: the socket.io channel answers browsers' CORS requests itself (CHAT_ALLOWED_ORIGINS), and
-        # Sanic's CORS headers on top of its own make browsers refuse the chat ("multiple values" for
-        # Access-Control-Allow-Origin). REST and the HTTP API are for servers, which need no CORS.
-        processes.append(
-            subprocess.Popen(
-                [
-                    *(str(BIN / "rasa"), "run", "--enable-api", "--auth-token", token),
-                    *("--interface", host, "--port", rasa_port, "--endpoints", endpoints),
-                ],
-                cwd=ROOT,
-                env=env,
-            )
-        )
-        for module, port in (("advisor_desk", desk_port), ("website", website_port)):
+        for port in internal_ports or [rasa_port]:  # behind the proxy, the Rasa processes stay on loopback
+            processes.append(rasa_server(port, "127.0.0.1" if internal_ports else host, token, endpoints, env))
+        if internal_ports:  # the public port is the proxy's
+            backends = [a for port in internal_ports for a in ("--backend", f"http://127.0.0.1:{port}")]
             processes.append(
                 subprocess.Popen(
-                    [str(BIN / "python"), "-m", module, "--host", host, "--port", port], cwd=ROOT, env=env
+                    [str(BIN / "python"), "-m", "rasa_proxy", "--host", host, "--port", rasa_port, *backends],
+                    cwd=ROOT,
+                    env=env,
                 )
             )
-        ready = wait_for(f"http://localhost:{rasa_port}/status", 300, {"token": token}, key="model_file")
+        for module, port in (("advisor_desk", desk_port), ("website", website_port)):
+            processes.append(
+                subprocess.Popen([str(BIN / "python"), "-m", module, "--host", host, "--port", port], cwd=ROOT, env=env)
+            )
+        ready = all(
+            wait_for(f"http://localhost:{port}/status", 300, {"token": token}, key="model_file")
+            for port in internal_ports or [rasa_port]
+        )
+        if internal_ports:
+            ready = ready and wait_for(f"http://localhost:{rasa_port}/health", 30)
+        mode = f" (production: {len(internal_ports)} Rasa processes, PostgreSQL, Redis)" if site else ""
         print(
             "\n".join(
                 [
                     "",
-                    "The assistant is " + ("ready." if ready else "still starting (see the logs above)."),
-                    f"  Website + chat:   http://localhost:{website_port}/  (the demo page with the chat)",
-                    f"  Chat (REST):      POST http://localhost:{rasa_port}/webhooks/rest/webhook"
-                    ' {"sender": "me", "message": "hello"}',
-                    f"  Chat (socket.io): http://localhost:{rasa_port}/socket.io",
-                    f"  Rasa HTTP API:    http://localhost:{rasa_port}/status?token=<token in $VAR_DIR/rasa_token>",
-                    f"  Action server:    http://localhost:{action_port}/health",
-                    f"  Advisor desk:     http://localhost:{desk_port}/",
-                    "                    first account: make advisor USERNAME=you ROLE=admin",
-                    f"  Staff review:     http://localhost:{desk_port}/staff (role staff or admin; README Staff guide)",
+                    "The assistant is " + ("ready" if ready else "still starting (see the logs above)") + mode + ".",
+                    *urls(rasa_port, action_port, desk_port, website_port, internal_ports),
                     "Press Ctrl-C to stop everything.",
                     "",
                 ]
