@@ -39,6 +39,10 @@ WEBSOCKET_OWN = {"sec-websocket-key", "sec-websocket-version", "sec-websocket-ex
 ROUTER: web.AppKey[Router] = web.AppKey("router", Router)
 CLIENT: web.AppKey[aiohttp.ClientSession] = web.AppKey("client", aiohttp.ClientSession)
 TOKEN: web.AppKey[str] = web.AppKey("token", str)
+# Requests that change every process: replacing the model (staff_review/activate.py, `PUT /model`) must reach
+# them all, or the site would answer with two models. Sent to one process after the other, so the others keep
+# answering while one loads.
+TO_EVERY_PROCESS = {("PUT", "/model"), ("DELETE", "/model")}
 MAX_BODY = 64 * 1024 * 1024  # Rasa's HTTP API takes training data and models' paths: far below this
 
 
@@ -92,6 +96,8 @@ async def forward(request: web.Request) -> web.StreamResponse:
     if request.headers.get("Upgrade", "").lower() == "websocket":
         return await _forward_websocket(request, candidates)
     body = await request.read()
+    if (request.method, request.path) in TO_EVERY_PROCESS:
+        return await _forward_to_every_process(request, body)
     for backend in candidates:
         try:
             response = await _forward_http(request, router.backends[backend], body)
@@ -110,6 +116,25 @@ async def forward(request: web.Request) -> web.StreamResponse:
         {"error": "The assistant server cannot be reached. Try again shortly."},
         status=502,
     )
+
+
+async def _forward_to_every_process(request: web.Request, body: bytes) -> web.Response:
+    """Send the request to each process in turn; the first refusal or failure is the answer, else the last reply."""
+    router = request.app[ROUTER]
+    answer: Optional[web.Response] = None
+    for url in router.backends:
+        try:
+            answer = await _forward_http(request, url, body)
+        except (aiohttp.ClientError, asyncio.TimeoutError) as error:
+            logger.warning("Rasa process %s failed: %r", url, error)
+            return web.json_response(
+                {"error": f"The assistant server at {url} could not be reached; the others may have changed."},
+                status=502,
+            )
+        if answer.status >= 300:
+            return answer
+    assert answer is not None  # the router has at least one backend
+    return answer
 
 
 def _upstream_headers(request: web.Request, skip: frozenset = frozenset()) -> CIMultiDict:

@@ -21,7 +21,7 @@ from rasa_proxy.routing import Router, sid_in_handshake
 from tests.servers import free_port
 
 
-def fake_rasa(name: str) -> web.Application:
+def fake_rasa(name: str, loaded: Optional[List[dict]] = None) -> web.Application:
     """A backend that says who it is, echoes requests and keeps engine.io sessions of its own."""
     sessions: Set[str] = set()
     counter = itertools.count(1)
@@ -65,6 +65,12 @@ def fake_rasa(name: str) -> web.Application:
             return web.json_response({"message": "Invalid session"}, status=400)
         return web.Response(text=f"6:{name}")
 
+    async def load_model(request: web.Request) -> web.Response:
+        if loaded is not None:
+            loaded.append(await request.json())
+        return web.Response(status=204)
+
+    app.router.add_put("/model", load_model)
     app.router.add_get("/status", status)
     app.router.add_route("*", "/socket.io/", engineio)
     app.router.add_route("*", "/{tail:.*}", echo)
@@ -225,3 +231,17 @@ def test_the_command_line_refuses_a_backend_that_is_no_url(capsys):
     else:
         raise AssertionError("the proxy started with a backend that is no URL")
     assert "write it as http://host:port" in capsys.readouterr().err
+
+
+def test_a_new_model_is_loaded_into_every_process():
+    async def scenario() -> None:
+        async with contextlib.AsyncExitStack() as stack:
+            backends = [await stack.enter_async_context(serving(fake_rasa(n, loaded[n]))) for n in loaded]
+            proxy = await stack.enter_async_context(serving(create_app(backends)))
+            async with aiohttp.ClientSession() as client:
+                response = await client.put(f"{proxy}/model?token=t", json={"model_file": "/models/new.tar.gz"})
+                assert response.status == 204
+
+    loaded: Dict[str, List[dict]] = {"a": [], "b": []}
+    run(scenario())
+    assert loaded == {"a": [{"model_file": "/models/new.tar.gz"}], "b": [{"model_file": "/models/new.tar.gz"}]}
