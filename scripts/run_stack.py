@@ -153,7 +153,7 @@ def urls(rasa_port: str, action_port: str, desk_port: str, website_port: str, ra
     if rasa_processes:
         lines[1:1] = [f"  Rasa proxy:       http://localhost:{rasa_port}/health  (both Rasa processes behind it)"]
         lines += [
-            f"  Rasa process {n}:   http://localhost:{port}/  (internal; health: /status?token=...)"
+            f"  Rasa process {n}:   http://localhost:{port}/  (internal; health: this URL, model: /status)"
             for n, port in enumerate(rasa_processes, start=1)
         ]
     lines += [
