@@ -38,7 +38,9 @@ def main(argv: Optional[List[str]] = None) -> None:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     app = create_app(args.backend, os.environ.get("RASA_TOKEN"))
-    web.run_app(app, host=args.host, port=args.port, access_log=None)
+    # On SIGTERM open websockets are closed at once; a long-poll in flight gets a few seconds, then the client
+    # reconnects (to another process if this site is going down one process at a time).
+    web.run_app(app, host=args.host, port=args.port, access_log=None, shutdown_timeout=5)
 
 
 if __name__ == "__main__":

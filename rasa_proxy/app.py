@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Set
 
 import aiohttp
-from aiohttp import WSMsgType, web
+from aiohttp import WSCloseCode, WSMsgType, web
 from multidict import CIMultiDict
 
 from .routing import Router, sid_in_handshake
@@ -39,6 +39,7 @@ WEBSOCKET_OWN = {"sec-websocket-key", "sec-websocket-version", "sec-websocket-ex
 ROUTER: web.AppKey[Router] = web.AppKey("router", Router)
 CLIENT: web.AppKey[aiohttp.ClientSession] = web.AppKey("client", aiohttp.ClientSession)
 TOKEN: web.AppKey[str] = web.AppKey("token", str)
+OPEN_WEBSOCKETS = web.AppKey[Set[web.WebSocketResponse]]("open_websockets")
 # Requests that change every process: replacing the model (staff_review/activate.py, `PUT /model`) must reach
 # them all, or the site would answer with two models. Sent to one process after the other, so the others keep
 # answering while one loads.
@@ -51,7 +52,9 @@ def create_app(backends: List[str], rasa_token: Optional[str] = None, idle_secon
     app = web.Application(client_max_size=MAX_BODY)
     app[ROUTER] = Router(backends, idle_seconds)
     app[TOKEN] = rasa_token or ""
+    app[OPEN_WEBSOCKETS] = set()
     app.cleanup_ctx.append(_client_session)
+    app.on_shutdown.append(_close_websockets)  # type: ignore[arg-type]  # aiosignal 1.4 vs aiohttp 3.9 hints
     app.router.add_get("/health", health)
     app.router.add_route("*", "/{tail:.*}", forward)
     return app
@@ -63,6 +66,14 @@ async def _client_session(app: web.Application) -> Any:
     app[CLIENT] = aiohttp.ClientSession(timeout=timeout, auto_decompress=False, cookie_jar=aiohttp.DummyCookieJar())
     yield
     await app[CLIENT].close()
+
+
+async def _close_websockets(app: web.Application) -> None:
+    """On shutdown, end the piped websockets (the clients reconnect) instead of waiting for them to end."""
+    registry = app[OPEN_WEBSOCKETS]
+    open_now = registry.copy()  # the registry shrinks while they close
+    for websocket in open_now:
+        await websocket.close(code=WSCloseCode.GOING_AWAY, message=b"proxy shutting down")
 
 
 async def health(request: web.Request) -> web.Response:
@@ -184,9 +195,11 @@ async def _forward_websocket(request: web.Request, candidates: List[int]) -> web
         return web.json_response({"error": "The assistant server cannot be reached. Try again shortly."}, status=502)
     downstream = web.WebSocketResponse(autoping=True, max_msg_size=0)
     await downstream.prepare(request)
+    request.app[OPEN_WEBSOCKETS].add(downstream)
     try:
         await _pipe_both_ways(downstream, upstream)
     finally:
+        request.app[OPEN_WEBSOCKETS].discard(downstream)
         await upstream.close()
         await downstream.close()
     return downstream

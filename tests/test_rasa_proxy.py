@@ -245,3 +245,24 @@ def test_a_new_model_is_loaded_into_every_process():
     loaded: Dict[str, List[dict]] = {"a": [], "b": []}
     run(scenario())
     assert loaded == {"a": [{"model_file": "/models/new.tar.gz"}], "b": [{"model_file": "/models/new.tar.gz"}]}
+
+
+def test_shutting_down_ends_piped_websockets_as_going_away():
+    """Stopping the proxy must not wait for open chats to end: each gets a close frame and reconnects."""
+
+    async def scenario() -> None:
+        async with serving(fake_rasa("a")) as backend, aiohttp.ClientSession() as client:
+            runner = web.AppRunner(create_app([backend]))
+            await runner.setup()
+            port = free_port()
+            await web.TCPSite(runner, "127.0.0.1", port).start()
+            ws = await client.ws_connect(f"http://127.0.0.1:{port}/socket.io/?EIO=4&transport=websocket")
+            await ws.send_str("x")
+            assert await ws.receive_str() == "a:x"
+            stopping = asyncio.ensure_future(runner.cleanup())
+            message = await ws.receive()
+            assert message.type == aiohttp.WSMsgType.CLOSE and message.data == aiohttp.WSCloseCode.GOING_AWAY
+            await ws.close()
+            await stopping
+
+    run(scenario())
