@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from typing import Dict, List, Mapping, Optional
 from urllib.parse import urlsplit
 
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
 
 from cases.database import make_engine
 from serving import lock_store
@@ -97,38 +98,49 @@ def unreachable(site: Production) -> List[str]:
     """A sentence for each shared store that does not answer (empty when all do)."""
     problems = []
     tracker = _with_password(site.tracker_db_url, os.environ.get(tracker_db.PASSWORD_VARIABLE))
-    for url in sorted({tracker, site.cases_db_url, site.knowledge_db_url}):
-        problem = _database_problem(url)
-        if problem:
-            problems.append(problem)
-    for url in sorted({site.lock_store_url, site.socketio_redis_url}):
-        problem = _redis_problem(url)
-        if problem:
-            problems.append(problem)
-    return problems
+    databases = {tracker: tracker_db.URL_VARIABLE}
+    databases.setdefault(site.cases_db_url, "CASES_DB_URL")
+    databases.setdefault(site.knowledge_db_url, "KNOWLEDGE_DB_URL")
+    redises = {site.lock_store_url: lock_store.URL_VARIABLE}
+    redises.setdefault(site.socketio_redis_url, "SOCKETIO_REDIS_URL")
+    for url, variable in databases.items():
+        problems.append(_database_problem(url, variable))
+    for url, variable in redises.items():
+        problems.append(_redis_problem(url, variable))
+    return [problem for problem in problems if problem]
 
 
 def _with_password(url: str, password: Optional[str]) -> str:
-    parsed = make_url(url)
-    if password and not parsed.password:
-        return parsed.set(password=password).render_as_string(hide_password=False)
-    return url
+    if not password:
+        return url
+    parsed = _parsed(url, tracker_db.URL_VARIABLE)
+    return url if parsed.password else parsed.set(password=password).render_as_string(hide_password=False)
 
 
-def _database_problem(url: str) -> Optional[str]:
-    shown = make_url(url).render_as_string(hide_password=True)
-    engine = make_engine(url)
+def _parsed(url: str, variable: str) -> URL:
+    try:
+        return make_url(url)
+    except ArgumentError as error:
+        raise ValueError(f"{variable} is a database URL such as {DEFAULT_DATABASE_URL}, not {url!r}") from error
+
+
+def _database_problem(url: str, variable: str) -> Optional[str]:
+    try:
+        shown = _parsed(url, variable).render_as_string(hide_password=True)
+        engine = make_engine(url)
+    except ValueError as error:
+        return str(error)
     try:
         with engine.connect():
             return None
     except Exception as error:  # noqa: BLE001 - any failure is reported the same way
         reason = str(error).strip().splitlines()[0][:200]
-        return f"The database {shown} cannot be reached ({reason}). Start it, or set TRACKER_DB_URL."
+        return f"The database {shown} ({variable}) cannot be reached ({reason}). Start it, or set {variable}."
     finally:
         engine.dispose()
 
 
-def _redis_problem(url: str) -> Optional[str]:
+def _redis_problem(url: str, variable: str) -> Optional[str]:
     import redis
 
     try:
@@ -138,11 +150,11 @@ def _redis_problem(url: str) -> Optional[str]:
         client.close()
         return None
     except ValueError as error:
-        return str(error)
+        return str(error).replace(lock_store.URL_VARIABLE, variable)
     except redis.RedisError as error:
         parts = urlsplit(url)
         shown = f"{parts.scheme}://{parts.hostname}:{parts.port or lock_store.DEFAULT_PORT}{parts.path}"  # no password
-        return f"Redis at {shown} cannot be reached ({error}). Start it, or set LOCK_STORE_URL."
+        return f"Redis at {shown} ({variable}) cannot be reached ({error}). Start it, or set {variable}."
 
 
 def _count(env: Mapping[str, str], name: str, default: int) -> int:

@@ -145,8 +145,23 @@ def test_stores_that_do_not_answer_are_named():
     problems = production.unreachable(site)
     assert len(problems) == 2
     assert any(
-        p.startswith(f"The database postgresql://postgres:***@127.0.0.1:{closed}/test cannot be reached")
+        p.startswith(
+            f"The database postgresql://postgres:***@127.0.0.1:{closed}/test (TRACKER_DB_URL) cannot be reached"
+        )
         for p in problems
     )
-    assert any(p.startswith(f"Redis at redis://127.0.0.1:{closed}/0 cannot be reached") for p in problems)
+    assert any(
+        p.startswith(f"Redis at redis://127.0.0.1:{closed}/0 (LOCK_STORE_URL) cannot be reached") for p in problems
+    )
     assert not any("hidden" in p for p in problems)
+
+
+def test_urls_that_are_not_urls_are_named_with_their_variable():
+    site = production.from_env(
+        {"TRACKER_DB_URL": "sqlite:///:memory:", "CASES_DB_URL": "cases-db", "SOCKETIO_REDIS_URL": "http://cache"}
+    )
+    problems = production.unreachable(site)
+    assert "CASES_DB_URL is a database URL such as postgresql://" in problems[0]
+    assert any(p.startswith("SOCKETIO_REDIS_URL must look like redis://host:6379/0") for p in problems)
+    with pytest.raises(ValueError, match="TRACKER_DB_URL is a database URL"):
+        production.from_env({"TRACKER_DB_URL": "nonsense", "TRACKER_DB_PASSWORD": "pw"})
