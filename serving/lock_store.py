@@ -1,8 +1,9 @@
 """Rasa's lock store on Redis, from one URL (`LOCK_STORE_URL`, e.g. `redis://127.0.0.1:6379/0`).
 
 Several Rasa processes serving the same conversations must take the conversation's lock in one place, or two
-messages of one conversation are handled at once and their events interleave or get lost. Rasa's
-`RedisLockStore` takes the parts of the URL separately; as with the tracker store, a password is never written
+messages of one conversation are handled at once and their events interleave or get lost. The store is Rasa's
+`RedisLockStore` with its ticket steps made atomic (assistant_components/redis_lock_store.py); it takes the
+parts of the URL separately; as with the tracker store, a password is never written
 into the endpoints file: the section says `password: ${LOCK_STORE_PASSWORD}`, which Rasa expands from its
 environment (`password_environment`).
 """
@@ -16,6 +17,8 @@ from urllib.parse import unquote, urlsplit
 URL_VARIABLE = "LOCK_STORE_URL"
 PASSWORD_VARIABLE = "LOCK_STORE_PASSWORD"
 DEFAULT_PORT = 6379
+# Rasa's RedisLockStore with atomic ticket steps (Rasa's own lets two processes in at once; see that module)
+STORE_CLASS = "assistant_components.redis_lock_store.AtomicRedisLockStore"
 
 
 def configured_url() -> Optional[str]:
@@ -45,7 +48,7 @@ def lock_store_section(url: str) -> Dict[str, Any]:
         port = parts.port or DEFAULT_PORT
     except ValueError as error:
         raise ValueError(f"The port in {URL_VARIABLE} is not a number: {url!r}") from error
-    section: Dict[str, Any] = {"type": "redis", "url": parts.hostname, "port": port, "db": int(database)}
+    section: Dict[str, Any] = {"type": STORE_CLASS, "url": parts.hostname, "port": port, "db": int(database)}
     if parts.username:
         section["username"] = unquote(parts.username)
     if parts.password or os.environ.get(PASSWORD_VARIABLE):

@@ -12,6 +12,7 @@ import redis
 import yaml
 
 from serving import production
+from serving.lock_store import STORE_CLASS as STORE
 from serving.lock_store import lock_store_section, password_environment
 from tests.servers import free_port
 
@@ -20,20 +21,20 @@ REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
 def test_a_redis_url_becomes_rasas_lock_store_section_without_its_password():
     assert lock_store_section("redis://127.0.0.1:6379/0") == {
-        "type": "redis",
+        "type": STORE,
         "url": "127.0.0.1",
         "port": 6379,
         "db": 0,
     }
     assert lock_store_section("redis://cache.internal") == {
-        "type": "redis",
+        "type": STORE,
         "url": "cache.internal",
         "port": 6379,
         "db": 0,
     }
     secret = lock_store_section("rediss://rasa:s%40cret@cache:6380/3")
     assert secret == {
-        "type": "redis",
+        "type": STORE,
         "url": "cache",
         "port": 6380,
         "db": 3,
@@ -66,14 +67,16 @@ def test_rasa_reads_the_section_and_locks_conversations_on_redis(tmp_path: Path)
         if os.environ.get("CI"):
             pytest.fail(f"Redis not reachable at {REDIS_URL}")
         pytest.skip(f"Redis not reachable at {REDIS_URL} (set TEST_REDIS_URL)")
-    from rasa.core.lock_store import LockStore, RedisLockStore
+    from rasa.core.lock_store import LockStore
     from rasa.utils.endpoints import read_endpoint_config
+
+    from assistant_components.redis_lock_store import AtomicRedisLockStore
 
     endpoints = tmp_path / "endpoints.yml"
     endpoints.write_text(yaml.safe_dump({"lock_store": lock_store_section(REDIS_URL)}))
     config = read_endpoint_config(str(endpoints), "lock_store")
     here, other_process = LockStore.create(config), LockStore.create(config)
-    assert isinstance(here, RedisLockStore)
+    assert isinstance(here, AtomicRedisLockStore)
     conversation = f"lock-test-{uuid.uuid4().hex[:8]}"
 
     async def seen_by_the_other_process_while_held() -> bool:
