@@ -179,7 +179,7 @@ def evaluate(cases_file: Path, model: Optional[Path] = None) -> Dict[str, Any]:
     """
     cases = yaml.safe_load(cases_file.read_text(encoding="utf-8"))["cases"]
     with tempfile.TemporaryDirectory(prefix="evaluate-") as workdir:
-        stack = Stack(Path(workdir), model)
+        stack = Stack(Path(workdir), model=model)
         try:
             stack.start()
             results = [run_case(stack, case) for case in cases]
