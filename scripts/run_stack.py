@@ -35,8 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 sys.path.insert(0, str(ROOT))
 
-from serving import production  # noqa: E402
-from serving.lock_store import lock_store_section  # noqa: E402
+from serving import lock_store, production  # noqa: E402
 from staff_review.tracker_db import configured_url, password_environment, tracker_store_section  # noqa: E402
 
 
@@ -74,7 +73,7 @@ def endpoints_file(action_port: str, lock_store_url: Optional[str] = None) -> Pa
     else:
         endpoints["tracker_store"]["db"] = str(var_dir() / "rasa_tracker.db")
     if lock_store_url:
-        endpoints["lock_store"] = lock_store_section(lock_store_url)
+        endpoints["lock_store"] = lock_store.lock_store_section(lock_store_url)
     path = var_dir() / "endpoints.yml"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("# Written by scripts/run_stack.py from endpoints.yml; do not edit.\n" + yaml.safe_dump(endpoints))
@@ -208,8 +207,14 @@ def main() -> int:
         "SANIC_HOST": host,  # the action server's interface (rasa-sdk reads it; its default is 0.0.0.0)
         **password_environment(configured_url()),  # Rasa expands ${TRACKER_DB_PASSWORD} from it
     }
-    # points the Rasa server at ACTION_PORT and VAR_DIR (and, in production, at the Redis lock store)
-    endpoints = str(endpoints_file(action_port, site.lock_store_url if site else None))
+    # points the Rasa server at ACTION_PORT and VAR_DIR, and at the Redis lock store (production, or LOCK_STORE_URL)
+    lock_store_url = site.lock_store_url if site else lock_store.configured_url()
+    env.update(lock_store.password_environment(lock_store_url))  # Rasa expands ${LOCK_STORE_PASSWORD} from it
+    try:
+        endpoints = str(endpoints_file(action_port, lock_store_url))
+    except ValueError as error:  # a LOCK_STORE_URL that is no Redis URL
+        print(error, file=sys.stderr)
+        return 2
     processes: List[subprocess.Popen] = []
     # Ctrl-C (SIGINT) and SIGTERM both stop everything, even when started where SIGINT was ignored.
     signal.signal(signal.SIGINT, signal.default_int_handler)
