@@ -18,7 +18,7 @@ TRAIN_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/nul
 SPACY_MODEL  := spacy_pipeline/meta.json
 MODEL_STAMP  := models/.trained
 
-.PHONY: help install spacy train run shell validate lint test eval eval-blind calibration advisor review-export purge erase retrain browser screenshots bench audit clean
+.PHONY: help install spacy train run run-prod shell validate lint test eval eval-blind calibration advisor review-export purge erase retrain browser screenshots bench audit clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 12
@@ -44,6 +44,9 @@ $(MODEL_STAMP): $(TRAIN_INPUTS) $(SPACY_MODEL) | $(VENV)/.installed
 
 run: train ## start the action server, Rasa (REST + socket.io + HTTP API), the advisor desk and the demo website
 	$(PY) scripts/run_stack.py
+
+run-prod: train ## production mode: PostgreSQL, Redis, two Rasa processes behind rasa_proxy, action workers (README)
+	$(PY) scripts/run_stack.py --prod
 
 shell: train ## talk to the assistant in the terminal (starts the action server too)
 	$(PY) scripts/run_stack.py --shell

@@ -13,6 +13,9 @@ Rasa's URL (/socket.io), events and output channel ("socketio", which the desk's
 - a resumed conversation gets its history from the tracker store (`session_history`);
 - when a service the message needs is down (conversation database, lock store), the user gets a polite
   "temporarily unavailable, please try again" as a bot message (`metadata.unavailable`), not silence.
+- with `SOCKETIO_REDIS_URL` the rooms are shared by every Rasa process of the site (socketio_manager), so a
+  reply sent by one process reaches a socket held by another; tokens are valid on every process that shares
+  `CHAT_SECRET` (or `$VAR_DIR/chat_secret`).
 
 The protocol is described in the README ("Conversation ownership").
 """
@@ -36,6 +39,7 @@ from socketio import AsyncServer
 from assistant_components import server_guards
 from assistant_components.chat_history import events_to_messages
 from assistant_components.rest_channel import MAX_MESSAGE_LENGTH
+from assistant_components.socketio_manager import client_manager_from_env
 from assistant_components.socketio_output import AdvisorAwareSocketIOOutput
 from assistant_components.tracker_store import fail_loudly
 from assistant_components.unavailable import is_unavailable, unavailable_message
@@ -130,7 +134,8 @@ class OwnedSocketIOInput(SocketIOInput):
         """The socket.io server with the ownership checks (built when Rasa starts, not at import)."""
         origins = [o.rstrip("/") for o in (self.allowed_origins or allowed_origins_from_env())]
         self._secret = chat_secret()
-        sio = AsyncServer(async_mode="sanic", cors_allowed_origins=origins)
+        # Several Rasa processes share rooms through Redis (SOCKETIO_REDIS_URL); one process keeps them in memory.
+        sio = AsyncServer(async_mode="sanic", cors_allowed_origins=origins, client_manager=client_manager_from_env())
         webhook = _AppAwareBlueprint(sio, self.socketio_path, "socketio_webhook", __name__)
         self.sio = sio  # Rasa's get_output_channel sends the desk's messages through it
         self._webhook = webhook
@@ -165,9 +170,7 @@ class OwnedSocketIOInput(SocketIOInput):
         if not self.jwt_key:
             return True
         token = auth.get("token") if isinstance(auth, dict) else None
-        return bool(
-            token and rasa.core.channels.channel.decode_bearer_token(token, self.jwt_key, self.jwt_algorithm)
-        )
+        return bool(token and rasa.core.channels.channel.decode_bearer_token(token, self.jwt_key, self.jwt_algorithm))
 
     async def _start_or_resume(self, sio: AsyncServer, webhook: SocketBlueprint, sid: Text, data: Any) -> None:
         """Bind the socket to a new conversation, or to the one its token proves it owns."""

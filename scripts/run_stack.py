@@ -2,6 +2,7 @@
 
     python scripts/run_stack.py           # action server, Rasa server, advisor desk, demo website
     python scripts/run_stack.py --shell   # action server + `rasa shell` in this terminal
+    python scripts/run_stack.py --prod    # production mode: PostgreSQL, Redis, several Rasa processes (README)
 
 Ports come from ACTION_PORT (5055), RASA_PORT (5005), DESK_PORT (5080) and WEBSITE_PORT (5070); the Rasa server
 finds the action server through ACTION_PORT (endpoints.yml). The website's chat connects to the Rasa server at
@@ -13,6 +14,10 @@ is ever on a command line; clients send a JWT signed with it in a header (`servi
 Conversations go to $VAR_DIR/rasa_tracker.db, or to the database in TRACKER_DB_URL (e.g. PostgreSQL) when set.
 The model is the newest in models/, or MODEL_PATH (a file or a folder); when there is none, or it is damaged, the
 script says so and how to fix it, and exits with status 2 before starting anything (scripts/model_check.py).
+
+With --prod (`make run-prod`) every store is shared (serving/production.py): conversations, cases and knowledge
+on PostgreSQL, conversation locks and the socket.io rooms on Redis; RASA_PROCESSES (2) Rasa servers listen on
+internal ports behind rasa_proxy on RASA_PORT, and the action server runs ACTION_WORKERS (2) workers.
 """
 
 from __future__ import annotations
@@ -24,7 +29,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import List, Optional, Sequence
+from typing import Dict, List, Optional, Sequence
 
 import requests
 import yaml
@@ -36,6 +41,7 @@ sys.path.insert(0, str(ROOT))
 from scripts.model_check import find_model, model_path  # noqa: E402
 from service_secrets.rasa_auth import auth_headers  # noqa: E402
 from service_secrets.tokens import ACTION_SERVER_TOKEN, RASA_TOKEN  # noqa: E402
+from serving import lock_store, production  # noqa: E402
 from staff_review.tracker_db import configured_url, password_environment, tracker_store_section  # noqa: E402
 
 
@@ -45,10 +51,11 @@ def var_dir() -> Path:
     return folder if folder.is_absolute() else ROOT / folder
 
 
-def endpoints_file(action_port: str) -> Path:
+def endpoints_file(action_port: str, lock_store_url: Optional[str] = None) -> Path:
     """endpoints.yml with the action server's port and the tracker store of this run, written to $VAR_DIR.
 
-    The tracker store is the SQLite file in the data folder, or the database in TRACKER_DB_URL.
+    The tracker store is the SQLite file in the data folder, or the database in TRACKER_DB_URL; with
+    `lock_store_url` (production) the conversations' locks are on that Redis instead of in the process.
     """
     endpoints = yaml.safe_load((ROOT / "endpoints.yml").read_text(encoding="utf-8"))
     endpoints["action_endpoint"]["url"] = f"http://localhost:{action_port}/webhook"
@@ -57,6 +64,8 @@ def endpoints_file(action_port: str) -> Path:
         endpoints["tracker_store"] = tracker_store_section(tracker_url)
     else:
         endpoints["tracker_store"]["db"] = str(var_dir() / "rasa_tracker.db")
+    if lock_store_url:
+        endpoints["lock_store"] = lock_store.lock_store_section(lock_store_url)
     path = var_dir() / "endpoints.yml"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("# Written by scripts/run_stack.py from endpoints.yml; do not edit.\n" + yaml.safe_dump(endpoints))
@@ -99,20 +108,97 @@ def stop(processes: List[subprocess.Popen]) -> None:
             process.kill()
 
 
+def rasa_server(port: str, host: str, endpoints: str, model: Path, env: Dict[str, str]) -> subprocess.Popen:
+    """One Rasa server (REST, socket.io, HTTP API), started by serve_rasa, which reads its token itself.
+
+    No `--cors`: the socket.io channel answers browsers' CORS requests itself (CHAT_ALLOWED_ORIGINS), and Sanic's
+    CORS headers on top of its own make browsers refuse the chat ("multiple values" for
+    Access-Control-Allow-Origin). REST and the HTTP API are for servers, which need no CORS.
+    """
+    return subprocess.Popen(
+        [
+            *(str(BIN / "python"), "-m", "assistant_components.serve_rasa", "--enable-api"),
+            *("--interface", host, "--port", port, "--endpoints", endpoints, "--model", str(model)),
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+
+
+def production_site() -> production.Production:
+    """The production settings, or exit with the reason when they are wrong or a store does not answer."""
+    try:
+        site = production.from_env()
+        problems = production.unreachable(site)
+    except ValueError as error:
+        problems = [str(error)]
+    if problems:
+        print("Production mode cannot start:\n  " + "\n  ".join(problems), file=sys.stderr)
+        sys.exit(2)
+    return site
+
+
+def urls(rasa_port: str, action_port: str, desk_port: str, website_port: str, rasa_processes: List[str]) -> List[str]:
+    """What `make run` prints: where each service is, and each one's health URL."""
+    lines = [
+        f"  Website + chat:   http://localhost:{website_port}/  (the demo page with the chat)",
+        f"  Chat (REST):      POST http://localhost:{rasa_port}/webhooks/rest/webhook"
+        ' {"sender": "me", "message": "hello"}',
+        f"  Chat (socket.io): http://localhost:{rasa_port}/socket.io",
+        f"  Rasa HTTP API:    http://localhost:{rasa_port}/status  (Authorization: Bearer <JWT signed with"
+        " $VAR_DIR/rasa_token>; README Service tokens)",
+        f"  Action server:    http://localhost:{action_port}/health",
+        f"  Advisor desk:     http://localhost:{desk_port}/",
+        "                    first account: make advisor USERNAME=you ROLE=admin",
+        f"  Staff review:     http://localhost:{desk_port}/staff (role staff or admin; README Staff guide)",
+    ]
+    if rasa_processes:
+        lines[1:1] = [f"  Rasa proxy:       http://localhost:{rasa_port}/health  (both Rasa processes behind it)"]
+        lines += [
+            f"  Rasa process {n}:   http://localhost:{port}/  (internal; health: this URL, model: /status)"
+            for n, port in enumerate(rasa_processes, start=1)
+        ]
+    lines += [
+        "  Health:           "
+        + ", ".join(
+            [
+                f"http://localhost:{rasa_port}/" + ("health" if rasa_processes else ""),
+                f"http://localhost:{action_port}/health",
+                f"http://localhost:{desk_port}/health",
+                f"http://localhost:{website_port}/health",
+            ]
+        ),
+    ]
+    return lines
+
+
 def main() -> int:
     """Start the services, print where they listen, and stop them all on Ctrl-C or when one stops."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shell", action="store_true", help="talk to the bot in this terminal")
+    parser.add_argument(
+        "--prod", action="store_true", help="production mode: PostgreSQL, Redis, several Rasa processes"
+    )
     args = parser.parse_args()
     model, problem = find_model(model_path(ROOT))
     if model is None:
         print(f"Cannot start the assistant. {problem}", file=sys.stderr)
         return 2
+    site = production_site() if args.prod else None
+    if site:  # the stores below read these variables too (endpoints file, chat secret's folder)
+        os.environ.update(site.environment())
     action_port = os.environ.get("ACTION_PORT", "5055")
     rasa_port = os.environ.get("RASA_PORT", "5005")
     desk_port = os.environ.get("DESK_PORT", "5080")
     website_port = os.environ.get("WEBSITE_PORT", "5070")
     host = os.environ.get("LISTEN_HOST") or "127.0.0.1"  # every service on loopback unless told otherwise
+    internal_ports: List[str] = []
+    if site:
+        try:
+            internal_ports = [str(p) for p in production.rasa_process_ports(int(rasa_port), site.rasa_processes)]
+        except ValueError as error:
+            print(f"Production mode cannot start: {error}", file=sys.stderr)
+            return 2
     token = RASA_TOKEN.get()  # made now if missing, so every service reads the same file
     env = {
         **os.environ,
@@ -128,7 +214,14 @@ def main() -> int:
         "SANIC_HOST": host,  # the action server's interface (rasa-sdk reads it; its default is 0.0.0.0)
         **password_environment(configured_url()),  # Rasa expands ${TRACKER_DB_PASSWORD} from it
     }
-    endpoints = str(endpoints_file(action_port))  # points the Rasa server at ACTION_PORT and VAR_DIR
+    # points the Rasa server at ACTION_PORT and VAR_DIR, and at the Redis lock store (production, or LOCK_STORE_URL)
+    lock_store_url = site.lock_store_url if site else lock_store.configured_url()
+    env.update(lock_store.password_environment(lock_store_url))  # Rasa expands ${LOCK_STORE_PASSWORD} from it
+    try:
+        endpoints = str(endpoints_file(action_port, lock_store_url))
+    except ValueError as error:  # a LOCK_STORE_URL that is no Redis URL
+        print(error, file=sys.stderr)
+        return 2
     processes: List[subprocess.Popen] = []
     # Ctrl-C (SIGINT) and SIGTERM both stop everything, even when started where SIGINT was ignored.
     signal.signal(signal.SIGINT, signal.default_int_handler)
@@ -143,41 +236,34 @@ def main() -> int:
             wait_for(f"http://localhost:{action_port}/health", 60)
             shell = [str(BIN / "rasa"), "shell", "--endpoints", endpoints, "--model", str(model)]
             return subprocess.call(shell, cwd=ROOT, env=env)
-        # No `--cors`: the socket.io channel answers browsers' CORS requests itself (CHAT_ALLOWED_ORIGINS), and
-        # Sanic's CORS headers on top of its own make browsers refuse the chat ("multiple values" for
-        # Access-Control-Allow-Origin). REST and the HTTP API are for servers, which need no CORS.
-        processes.append(
-            subprocess.Popen(
-                [
-                    # `rasa run` with the token read from RASA_TOKEN/$VAR_DIR, never from the command line
-                    *(str(BIN / "python"), "-m", "assistant_components.serve_rasa", "--enable-api"),
-                    *("--interface", host, "--port", rasa_port, "--endpoints", endpoints, "--model", str(model)),
-                ],
-                cwd=ROOT,
-                env=env,
+        for port in internal_ports or [rasa_port]:  # behind the proxy, the Rasa processes stay on loopback
+            processes.append(rasa_server(port, "127.0.0.1" if internal_ports else host, endpoints, model, env))
+        if internal_ports:  # the public port is the proxy's
+            backends = [a for port in internal_ports for a in ("--backend", f"http://127.0.0.1:{port}")]
+            processes.append(
+                subprocess.Popen(
+                    [str(BIN / "python"), "-m", "rasa_proxy", "--host", host, "--port", rasa_port, *backends],
+                    cwd=ROOT,
+                    env=env,
+                )
             )
-        )
         for module, port in (("advisor_desk", desk_port), ("website", website_port)):
             processes.append(
                 subprocess.Popen([str(BIN / "python"), "-m", module, "--host", host, "--port", port], cwd=ROOT, env=env)
             )
-        status_url = f"http://localhost:{rasa_port}/status"
-        ready = wait_for(status_url, 300, token, key="model_file", processes=processes)
+        ready = all(
+            wait_for(f"http://localhost:{port}/status", 300, token, key="model_file", processes=processes)
+            for port in internal_ports or [rasa_port]
+        )
+        if internal_ports:
+            ready = ready and wait_for(f"http://localhost:{rasa_port}/health", 30, processes=processes)
+        mode = f" (production: {len(internal_ports)} Rasa processes, PostgreSQL, Redis)" if site else ""
         print(
             "\n".join(
                 [
                     "",
-                    "The assistant is " + ("ready." if ready else "still starting (see the logs above)."),
-                    f"  Website + chat:   http://localhost:{website_port}/  (the demo page with the chat)",
-                    f"  Chat (REST):      POST http://localhost:{rasa_port}/webhooks/rest/webhook"
-                    ' {"sender": "me", "message": "hello"}',
-                    f"  Chat (socket.io): http://localhost:{rasa_port}/socket.io",
-                    f"  Rasa HTTP API:    http://localhost:{rasa_port}/status  (Authorization: Bearer <JWT signed with"
-                    " $VAR_DIR/rasa_token>; README Configuration)",
-                    f"  Action server:    http://localhost:{action_port}/health",
-                    f"  Advisor desk:     http://localhost:{desk_port}/",
-                    "                    first account: make advisor USERNAME=you ROLE=admin",
-                    f"  Staff review:     http://localhost:{desk_port}/staff (role staff or admin; README Staff guide)",
+                    "The assistant is " + ("ready" if ready else "still starting (see the logs above)") + mode + ".",
+                    *urls(rasa_port, action_port, desk_port, website_port, internal_ports),
                     "Press Ctrl-C to stop everything.",
                     "",
                 ]

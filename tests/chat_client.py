@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import queue
 import time
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import socketio
 
@@ -19,7 +19,9 @@ SESSION_EVENTS = ("session_confirm", "session_error", "session_history")
 class ChatClient:
     """A socket.io connection to Rasa; `start()` or `resume()` binds it to a conversation."""
 
-    def __init__(self, rasa_url: str, origin: Optional[str] = WEBSITE_ORIGIN) -> None:
+    def __init__(
+        self, rasa_url: str, origin: Optional[str] = WEBSITE_ORIGIN, transports: Sequence[str] = ("websocket",)
+    ) -> None:
         self.session_id = ""
         self.token = ""
         self.received: "queue.Queue[dict]" = queue.Queue()
@@ -31,7 +33,11 @@ class ChatClient:
         self.sio.on("message_error", self.message_errors.put)
         for name in SESSION_EVENTS:
             self.sio.on(name, lambda data, name=name: self.session_events.put((name, data)))
-        self.sio.connect(rasa_url, socketio_path="/socket.io", transports=["websocket"], wait_timeout=10)
+        # long-polling requests carry the Origin header as a browser's would (websocket-client sets its own)
+        headers = {"Origin": origin} if origin and "polling" in transports else {}
+        self.sio.connect(
+            rasa_url, socketio_path="/socket.io", transports=list(transports), headers=headers, wait_timeout=10
+        )
 
     def request(self, body: Dict[str, Any], timeout: float = 10.0) -> Tuple[str, Any]:
         """Send `session_request`; the server's answer as (event name, data)."""

@@ -16,12 +16,12 @@ import sys
 import time
 from pathlib import Path
 from typing import Any, Dict, List, Optional
-from urllib.parse import urlsplit
 
 import requests
 import yaml
 
 from service_secrets.rasa_auth import auth_headers
+from serving import lock_store
 from staff_review.tracker_db import password_environment, tracker_store_section
 from tests.chat_client import WEBSITE_ORIGIN
 
@@ -44,15 +44,6 @@ def free_port() -> int:
 def project_endpoints() -> Dict[str, Any]:
     """endpoints.yml as `make run` starts from it."""
     return yaml.safe_load((ROOT / "endpoints.yml").read_text(encoding="utf-8"))
-
-
-def redis_lock_store_section(url: str) -> Dict[str, Any]:
-    """Rasa's `lock_store` section for redis://host:port/db (Rasa takes the host as `url`)."""
-    parts = urlsplit(url)
-    section: Dict[str, Any] = {"type": "redis", "url": parts.hostname, "port": parts.port or 6379}
-    if parts.path.strip("/"):
-        section["db"] = int(parts.path.strip("/"))
-    return section
 
 
 def wait_until(check, seconds: float, what: str) -> None:
@@ -99,7 +90,11 @@ class Stack:
     """Action server + Rasa server (+ desk), configured for one test session.
 
     Conversations go to a SQLite file in `workdir`, or to `tracker_db_url` (any SQLAlchemy URL) when given,
-    written into the endpoints file the same way `make run` does it (staff_review.tracker_db).
+    written into the endpoints file the same way `make run` does it (staff_review.tracker_db). With
+    `lock_store_url` (redis://...) the conversations' locks are on Redis. With `rasa_processes` > 1 the stack is
+    production mode's: that many Rasa servers (`rasas`, on `rasa_process_urls`) behind rasa_proxy, which is
+    `rasa_url`. `extra_env` is added to every service's environment last (e.g. CASES_DB_URL,
+    SOCKETIO_REDIS_URL, ACTION_SERVER_SANIC_WORKERS).
     """
 
     def __init__(
@@ -109,6 +104,7 @@ class Stack:
         model: Optional[Path] = None,
         website: bool = False,
         lock_store_url: Optional[str] = None,
+        rasa_processes: int = 1,
         extra_env: Optional[Dict[str, str]] = None,
     ) -> None:
         self.workdir = workdir
@@ -117,6 +113,9 @@ class Stack:
         self.action_port, self.rasa_port, self.desk_port = free_port(), free_port(), free_port()
         self.website_port = free_port()
         self.rasa_url = f"http://127.0.0.1:{self.rasa_port}"
+        # each Rasa server's own address; with one process it is rasa_url, with several the proxy is
+        process_ports = [self.rasa_port] if rasa_processes == 1 else [free_port() for _ in range(rasa_processes)]
+        self.rasa_process_urls = [f"http://127.0.0.1:{port}" for port in process_ports]
         self.desk_url = f"http://127.0.0.1:{self.desk_port}"
         self.action_url = f"http://127.0.0.1:{self.action_port}"
         self.website_url = f"http://127.0.0.1:{self.website_port}"
@@ -126,14 +125,16 @@ class Stack:
         self.cases_db_url = f"sqlite:///{workdir / 'cases.db'}"
         self.tracker_db_url = tracker_db_url or f"sqlite:///{workdir / 'tracker.db'}"
         endpoints = workdir / "endpoints.yml"
-        sections: Dict[str, Any] = {
-            # endpoints.yml's settings (selective domain), pointed at this stack's action server
-            "action_endpoint": {**project_endpoints()["action_endpoint"], "url": f"{self.action_url}/webhook"},
-            "tracker_store": tracker_store_section(self.tracker_db_url),
-        }
-        if lock_store_url:
-            sections["lock_store"] = redis_lock_store_section(lock_store_url)
-        endpoints.write_text(yaml.safe_dump(sections))
+        endpoints.write_text(
+            yaml.safe_dump(
+                {
+                    # endpoints.yml's settings (selective domain), pointed at this stack's action server
+                    "action_endpoint": {**project_endpoints()["action_endpoint"], "url": f"{self.action_url}/webhook"},
+                    "tracker_store": tracker_store_section(self.tracker_db_url),
+                    **({"lock_store": lock_store.lock_store_section(lock_store_url)} if lock_store_url else {}),
+                }
+            )
+        )
         env = {
             **os.environ,
             "CASES_DB_URL": self.cases_db_url,
@@ -151,34 +152,49 @@ class Stack:
             # origin) may open the chat; the Rasa server refuses every other origin
             "CHAT_ALLOWED_ORIGINS": f"{self.website_url},http://localhost:{self.website_port},{WEBSITE_ORIGIN}",
             "CHAT_SOCKET_URL": self.rasa_url,
+            **lock_store.password_environment(lock_store_url),
             **(extra_env or {}),
         }
         self.env = env
+        self.cases_db_url = env["CASES_DB_URL"]
         self.actions = Service(
             "actions",
             [str(BIN / "python"), "-m", "rasa_sdk_plugins.serve_actions", "--port", str(self.action_port)],
             env,
             workdir,
         )
-        self.rasa = Service(
-            "rasa",
-            [
-                str(BIN / "python"),
-                "-m",
-                "assistant_components.serve_rasa",  # `rasa run`, its token read from RASA_TOKEN
-                "--enable-api",
-                "--interface",
-                "127.0.0.1",
-                "--port",
-                str(self.rasa_port),
-                "--endpoints",
-                str(endpoints),
-                "--model",
-                str(model or ROOT / "models"),  # a folder: its newest model; or one model file
-            ],
-            env,
-            workdir,
-        )
+        self.rasas = [
+            Service(
+                "rasa" if rasa_processes == 1 else f"rasa-{number}",
+                [
+                    str(BIN / "python"),
+                    "-m",
+                    "assistant_components.serve_rasa",  # `rasa run`, its token read from RASA_TOKEN
+                    "--enable-api",
+                    "--interface",
+                    "127.0.0.1",
+                    "--port",
+                    str(port),
+                    "--endpoints",
+                    str(endpoints),
+                    "--model",
+                    str(model or ROOT / "models"),  # a folder: its newest model; or one model file
+                ],
+                env,
+                workdir,
+            )
+            for number, port in enumerate(process_ports, start=1)
+        ]
+        self.rasa = self.rasas[0]
+        backends = [arg for url in self.rasa_process_urls for arg in ("--backend", url)]
+        self.proxy: Optional[Service] = None
+        if rasa_processes > 1:
+            self.proxy = Service(
+                "proxy",
+                [str(BIN / "python"), "-m", "rasa_proxy", "--port", str(self.rasa_port), *backends],
+                env,
+                workdir,
+            )
         self.desk = Service(
             "desk", [str(BIN / "python"), "-m", "advisor_desk", "--port", str(self.desk_port)], env, workdir
         )
@@ -188,18 +204,24 @@ class Stack:
 
     def start(self) -> None:
         self.actions.start()
-        self.rasa.start()
+        for rasa in self.rasas:
+            rasa.start()
+        if self.proxy:
+            self.proxy.start()
         self.desk.start()
         if self.with_website:
             self.website.start()
         self.wait_for_actions()
-        wait_until(
-            lambda: (
-                requests.get(f"{self.rasa_url}/status", headers=self.rasa_auth(), timeout=5).json().get("model_file")
-            ),
-            300,
-            "Rasa server (model loaded)",
-        )
+        for url in self.rasa_process_urls:
+            wait_until(
+                lambda url=url: (
+                    requests.get(f"{url}/status", headers=self.rasa_auth(), timeout=5).json().get("model_file")
+                ),
+                300,
+                f"Rasa server at {url} (model loaded)",
+            )
+        if self.proxy:
+            wait_until(lambda: requests.get(f"{self.rasa_url}/health", timeout=10).ok, 60, "Rasa proxy")
         wait_until(lambda: requests.get(f"{self.desk_url}/health", timeout=5).ok, 60, "advisor desk")
         if self.with_website:
             self.wait_for_website()
@@ -219,8 +241,9 @@ class Stack:
         wait_until(lambda: requests.get(f"{self.action_url}/health", timeout=5).ok, 120, "action server")
 
     def stop(self) -> None:
-        for service in (self.website, self.desk, self.rasa, self.actions):
-            service.stop()
+        for service in (self.website, self.desk, self.proxy, *self.rasas, self.actions):
+            if service:
+                service.stop()
 
     # --- the advisor desk
     def create_advisor(self, username: str, role: str = "advisor") -> None:
@@ -251,17 +274,19 @@ class Stack:
         return auth_headers(self.token, "tests")
 
     # --- talking to the bot
-    def say(self, sender: str, text: Any, metadata: Optional[dict] = None) -> List[dict]:
-        """Send one message over the REST channel; the bot's replies."""
+    def say(self, sender: str, text: Any, metadata: Optional[dict] = None, via: Optional[str] = None) -> List[dict]:
+        """Send one message over the REST channel (to `via`, one Rasa server's URL, if given); the bot's replies."""
         body: Dict[str, Any] = {"sender": sender, "message": text}
         if metadata:
             body["metadata"] = metadata
-        response = requests.post(f"{self.rasa_url}/webhooks/rest/webhook", json=body, timeout=60)
+        response = requests.post(f"{via or self.rasa_url}/webhooks/rest/webhook", json=body, timeout=60)
         response.raise_for_status()
         return response.json()
 
-    def tracker(self, sender: str) -> dict:
-        response = requests.get(f"{self.rasa_url}/conversations/{sender}/tracker", headers=self.rasa_auth(), timeout=30)
+    def tracker(self, sender: str, via: Optional[str] = None) -> dict:
+        response = requests.get(
+            f"{via or self.rasa_url}/conversations/{sender}/tracker", headers=self.rasa_auth(), timeout=30
+        )
         response.raise_for_status()
         return response.json()
 

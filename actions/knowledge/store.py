@@ -7,10 +7,11 @@ other tools (staff pages, reports) can query the same entries without parsing fi
 from __future__ import annotations
 
 import json
-from typing import List, Optional
+from contextlib import contextmanager
+from typing import Iterator, List, Optional
 
-from sqlalchemy import Column, Date, MetaData, String, Table, Text, delete, insert, select
-from sqlalchemy.engine import Engine
+from sqlalchemy import Column, Date, MetaData, String, Table, Text, delete, insert, select, text
+from sqlalchemy.engine import Connection, Engine
 
 from cases.database import engine_from_env as _engine_from_env
 
@@ -29,6 +30,10 @@ entries_table = Table(
 )
 
 
+# Key of the PostgreSQL advisory lock that lets one process at a time create or reload the store.
+RELOAD_LOCK_KEY = 48_151_623
+
+
 def engine_from_env() -> Engine:
     """Engine for KNOWLEDGE_DB_URL, or the embedded SQLite file knowledge.db in the data folder (VAR_DIR)."""
     return _engine_from_env("KNOWLEDGE_DB_URL", "knowledge.db")
@@ -39,7 +44,8 @@ class KnowledgeStore:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        metadata.create_all(engine)
+        with _one_writer_at_a_time(engine) as conn:
+            metadata.create_all(conn)
 
     def replace_all(self, entries: List[Entry]) -> None:
         """Swap the stored entries for `entries` in one transaction (readers never see half a reload)."""
@@ -54,7 +60,7 @@ class KnowledgeStore:
             }
             for e in entries
         ]
-        with self.engine.begin() as conn:
+        with _one_writer_at_a_time(self.engine) as conn:
             conn.execute(delete(entries_table))
             if rows:
                 conn.execute(insert(entries_table), rows)
@@ -72,3 +78,17 @@ class KnowledgeStore:
                 select(entries_table.c.document).where(entries_table.c.id == entry_id)
             ).scalar_one_or_none()
         return Entry.from_dict(json.loads(doc)) if doc else None
+
+
+@contextmanager
+def _one_writer_at_a_time(engine: Engine) -> Iterator[Connection]:
+    """A transaction that, on PostgreSQL, waits until no other process is creating or reloading the store.
+
+    Several action-server workers (production mode) load the files at the same moment: without the lock two
+    reloads both delete the old rows and then insert the same ids, and one fails on the primary key (or two
+    CREATE TABLE collide). SQLite lets one writer at a time in anyway.
+    """
+    with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": RELOAD_LOCK_KEY})
+        yield conn
