@@ -1,4 +1,4 @@
-"""The action server answers only Rasa: every request but /health must carry the shared action server token.
+"""The action server answers only Rasa: every request but the health checks must carry the shared action server token.
 
 The actions open advisor cases and store contact details, so a forged call to /webhook (say `next_action:
 action_finish_handoff` with a made-up tracker) must not run them. Rasa sends `Authorization: Bearer <token>`
@@ -16,7 +16,7 @@ from sanic import response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-OPEN_PATHS = frozenset({"/health"})
+OPEN_PATHS = frozenset({"/health", "/health/ready"})  # liveness and readiness: for monitors, no secrets
 SCHEME = "bearer"
 
 Middleware = Callable[[Request], Coroutine[Any, Any, Optional[HTTPResponse]]]
@@ -36,7 +36,7 @@ def is_expected(presented: str, expected: str) -> bool:
 
 
 def refuse_other_callers(expected: str) -> Middleware:
-    """A Sanic request middleware that lets through only requests bearing `expected` (and /health)."""
+    """A Sanic request middleware that lets through only requests bearing `expected` (and the health checks)."""
 
     async def check_caller(request: Request) -> Optional[HTTPResponse]:
         if request.path.rstrip("/") in OPEN_PATHS:
