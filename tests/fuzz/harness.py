@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
 import requests
 
@@ -75,7 +75,7 @@ class Fuzzer:
         return sum(1 for c in self.calls if service is None or c.service == service)
 
     @staticmethod
-    def _send(call: Call) -> "tuple[int, str]":
+    def _send(call: Call) -> Tuple[int, str]:
         headers = dict(call.headers)
         data: Optional[bytes] = None
         if call.has_body:
