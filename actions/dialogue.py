@@ -113,10 +113,15 @@ class ActionHandleFallback(Action):
         return []
 
 
+ABUSE_INTENT = "out_of_scope_abuse"
+ABROAD_INTENT = "out_of_scope_abroad"
+
+
 class ActionOutOfScope(Action):
     """Declines politely, with the topics the assistant does know.
 
-    Before declining: a short follow-up on the previous answer ("and how long does that take?") is answered
+    An insult or an outburst of frustration (`out_of_scope_abuse`) gets a calm apology with the topics and
+    the offer of an advisor, never an answer. Before declining anything else: a short follow-up on the previous answer ("and how long does that take?") is answered
     in its context, and a message that names one of the agency's measures, permits or clusters and matches
     it surely is answered. A question about another country's company law gets the reply that says what the
     agency does do for it.
@@ -128,9 +133,13 @@ class ActionOutOfScope(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         """Execute the action (see the class docstring); returns the events to apply."""
+        intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
+        if intent == ABUSE_INTENT:
+            dispatcher.utter_message(response="utter_out_of_scope_abuse")
+            return []
         kb = knowledge_base()
         text = typed_text(tracker)
-        abroad = kb.cues.names_abroad(text)
+        abroad = intent == ABROAD_INTENT or kb.cues.names_abroad(text)
         hit = followup_hit(tracker, kb)
         entities = (tracker.latest_message or {}).get("entities") or []
         if hit is None and not abroad and kb.names_an_entry(entities):

@@ -212,6 +212,18 @@ def test_another_countrys_company_law_gets_its_own_reply(kb: KnowledgeBase) -> N
     assert events == [] and responses == ["utter_out_of_scope_abroad"]
 
 
+def test_company_law_abroad_classed_as_such_gets_that_reply_without_a_country_cue(kb: KnowledgeBase) -> None:
+    events, responses, _ = run(ActionOutOfScope(), tracker("how do I form an LLC", "out_of_scope_abroad"))
+    assert events == [] and responses == ["utter_out_of_scope_abroad"]
+
+
+def test_an_insult_gets_the_calm_reply_even_when_it_names_a_topic(kb: KnowledgeBase) -> None:
+    previous = {"last_entry": "registration_cost", "last_topic": "startup"}
+    message = tracker("your answer about the registration cost was rubbish", "out_of_scope_abuse", slots=previous)
+    events, responses, _ = run(ActionOutOfScope(), message)
+    assert events == [] and responses == ["utter_out_of_scope_abuse"]
+
+
 # --- not understood twice in a row
 
 
