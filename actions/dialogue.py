@@ -121,10 +121,11 @@ class ActionOutOfScope(Action):
     """Declines politely, with the topics the assistant does know.
 
     An insult or an outburst of frustration (`out_of_scope_abuse`) gets a calm apology with the topics and
-    the offer of an advisor, never an answer. Before declining anything else: a short follow-up on the previous answer ("and how long does that take?") is answered
-    in its context, and a message that names one of the agency's measures, permits or clusters and matches
-    it surely is answered. A question about another country's company law gets the reply that says what the
-    agency does do for it.
+    the offer of an advisor, never an answer. Before declining anything else: a short follow-up on the
+    previous answer ("and how long does that take?") is answered in its context, and a message that names
+    one of the agency's measures, permits or clusters and matches it surely is answered. A question about
+    another country's company law (`out_of_scope_abroad`, or a country named) gets the reply that says what
+    the agency does do for it.
     """
 
     def name(self) -> Text:

@@ -16,6 +16,8 @@ from typing import Callable, Dict, List, Optional
 import requests
 import yaml
 
+from service_secrets.tokens import with_action_server_token
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 
@@ -138,7 +140,7 @@ def base_env() -> Dict[str, str]:
 def this_assistant(workdir: Path, model: Path) -> Assistant:
     """The action server and Rasa server as `make run` starts them (SQLite tracker store in `workdir`)."""
     action_port, rasa_port = free_port(), free_port()
-    endpoints = yaml.safe_load((ROOT / "endpoints.yml").read_text(encoding="utf-8"))
+    endpoints = with_action_server_token(yaml.safe_load((ROOT / "endpoints.yml").read_text(encoding="utf-8")))
     endpoints["action_endpoint"]["url"] = f"http://127.0.0.1:{action_port}/webhook"
     endpoints["tracker_store"]["db"] = str(workdir / "rasa_tracker.db")
     (workdir / "endpoints.yml").write_text(yaml.safe_dump(endpoints))
@@ -149,7 +151,7 @@ def this_assistant(workdir: Path, model: Path) -> Assistant:
         "KNOWLEDGE_DB_URL": f"sqlite:///{workdir / 'knowledge.db'}",
         "CHAT_ALLOWED_ORIGINS": "http://localhost:5070",  # benchmarks.load.WEBSITE_ORIGIN
         "CHAT_SECRET": "benchmark-only-secret",
-        "ACTION_SERVER_TOKEN": secrets.token_urlsafe(32),  # endpoints.yml's header; the action server checks it
+        "ACTION_SERVER_TOKEN": secrets.token_urlsafe(32),  # Rasa sends it (with_action_server_token)
     }
     actions = Process("actions", [str(BIN / "rasa"), "run", "actions", "--port", str(action_port)], env, ROOT, workdir)
     rasa = Process(

@@ -12,7 +12,8 @@ and `GET /health/ready`, which checks the knowledge base and the databases the a
 from __future__ import annotations
 
 import logging
-from typing import Any
+import os
+from typing import Any, Optional
 
 import pluggy
 from sanic import Sanic
@@ -39,6 +40,21 @@ async def _before_server_start(_app: Sanic, _loop: Any) -> None:
     set_up_actions()
 
 
+def expected_token() -> Optional[str]:
+    """The token callers must bear: ACTION_SERVER_TOKEN(_FILE); in production generated when unset; else None.
+
+    None (the bare `rasa run actions` of a developer or an evaluation script, which the repository's
+    endpoints.yml calls without a header) means: callers on this machine only. A missing
+    ACTION_SERVER_TOKEN_FILE stops the server here.
+    """
+    token = ACTION_SERVER_TOKEN.configured()
+    if token or os.environ.get("APP_MODE", "").lower() != "production":
+        if not token:
+            logger.warning("No ACTION_SERVER_TOKEN set: this action server answers callers on this machine only.")
+        return token
+    return ACTION_SERVER_TOKEN.get()
+
+
 class ActionServerSetUp:
     """The plugin: registers the start-up listener and the id check on the action server's Sanic app."""
 
@@ -48,8 +64,7 @@ class ActionServerSetUp:
         if json_logs_wanted():  # production: JSON lines instead of rasa-sdk's coloured ones
             configure_logging("action_server", force_json=True)
         app.register_listener(_before_server_start, "before_server_start")
-        # Read (or generated) once at start-up; a missing ACTION_SERVER_TOKEN_FILE stops the server here.
-        app.register_middleware(refuse_other_callers(ACTION_SERVER_TOKEN.get()), "request")
+        app.register_middleware(refuse_other_callers(expected_token()), "request")
         app.register_middleware(refuse_invalid_conversation_ids, "request")
         app.add_route(ready, "/health/ready", methods=["GET"], name="health_ready")
 

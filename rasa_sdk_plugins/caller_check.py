@@ -5,11 +5,15 @@ action_finish_handoff` with a made-up tracker) must not run them. Rasa sends `Au
 on each call (endpoints.yml `action_endpoint.headers`, the token expanded from ACTION_SERVER_TOKEN); the
 action server compares it in constant time with its own copy (`service_secrets.tokens`). A call without the
 header gets 401, one with another token 403, both as JSON, before any action runs.
+
+Without a configured token (the bare `rasa run actions` outside production, which the repository's
+endpoints.yml talks to without a header) the action server answers callers on its own machine only.
 """
 
 from __future__ import annotations
 
 import hmac
+import ipaddress
 from typing import Any, Callable, Coroutine, Optional
 
 from sanic import response
@@ -35,12 +39,31 @@ def is_expected(presented: str, expected: str) -> bool:
     return hmac.compare_digest(presented.encode("utf-8", "replace"), expected.encode("utf-8"))
 
 
-def refuse_other_callers(expected: str) -> Middleware:
-    """A Sanic request middleware that lets through only requests bearing `expected` (and the health checks)."""
+def is_loopback(address: str) -> bool:
+    """Whether a peer address is this machine (127.0.0.0/8 or ::1)."""
+    try:
+        return ipaddress.ip_address(address.split("%")[0]).is_loopback
+    except ValueError:
+        return False
+
+
+def refuse_other_callers(expected: Optional[str]) -> Middleware:
+    """A Sanic request middleware that lets through only requests bearing `expected` (and the health checks).
+
+    With no token configured (`expected` None: the bare `rasa run actions` of a developer or an evaluation
+    script), only callers on this machine get through; others get 403.
+    """
 
     async def check_caller(request: Request) -> Optional[HTTPResponse]:
         if request.path.rstrip("/") in OPEN_PATHS:
             return None
+        if expected is None:
+            if is_loopback(request.ip or ""):
+                return None
+            return response.json(
+                {"error": "This action server has no token configured and answers only callers on its own machine."},
+                status=403,
+            )
         presented = presented_token(request.headers.get("Authorization"))
         if presented is None:
             return response.json(

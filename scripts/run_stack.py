@@ -40,7 +40,7 @@ sys.path.insert(0, str(ROOT))
 
 from scripts.model_check import find_model, model_path  # noqa: E402
 from service_secrets.rasa_auth import auth_headers  # noqa: E402
-from service_secrets.tokens import ACTION_SERVER_TOKEN, RASA_TOKEN  # noqa: E402
+from service_secrets.tokens import ACTION_SERVER_TOKEN, RASA_TOKEN, with_action_server_token  # noqa: E402
 from serving import lock_store, production  # noqa: E402
 from staff_review.tracker_db import configured_url, password_environment, tracker_store_section  # noqa: E402
 
@@ -57,7 +57,7 @@ def endpoints_file(action_port: str, lock_store_url: Optional[str] = None) -> Pa
     The tracker store is the SQLite file in the data folder, or the database in TRACKER_DB_URL; with
     `lock_store_url` (production) the conversations' locks are on that Redis instead of in the process.
     """
-    endpoints = yaml.safe_load((ROOT / "endpoints.yml").read_text(encoding="utf-8"))
+    endpoints = with_action_server_token(yaml.safe_load((ROOT / "endpoints.yml").read_text(encoding="utf-8")))
     endpoints["action_endpoint"]["url"] = f"http://localhost:{action_port}/webhook"
     tracker_url = configured_url()
     if tracker_url:

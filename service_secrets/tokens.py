@@ -11,7 +11,7 @@ import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional
+from typing import Any, Dict, Optional
 
 from cases.database import data_dir
 
@@ -71,3 +71,18 @@ class TokenSource:
 
 RASA_TOKEN = TokenSource("RASA_TOKEN", "rasa_token")
 ACTION_SERVER_TOKEN = TokenSource("ACTION_SERVER_TOKEN", "action_server_token")
+
+
+# Rasa expands ${ACTION_SERVER_TOKEN} from its own environment when it reads the endpoints file.
+ACTION_ENDPOINT_AUTHORIZATION = "Bearer ${ACTION_SERVER_TOKEN}"
+
+
+def with_action_server_token(endpoints: Dict[str, Any]) -> Dict[str, Any]:
+    """The endpoints (as read from endpoints.yml) with Rasa sending the action server token on every action call.
+
+    endpoints.yml itself has no such header, so that the bare `rasa run` works without the variable set; the
+    copies `make run` and the tests start Rasa with get it here, and set ACTION_SERVER_TOKEN for both servers.
+    """
+    action = dict(endpoints["action_endpoint"])
+    action["headers"] = {**(action.get("headers") or {}), "Authorization": ACTION_ENDPOINT_AUTHORIZATION}
+    return {**endpoints, "action_endpoint": action}

@@ -21,6 +21,7 @@ import requests
 import yaml
 
 from service_secrets.rasa_auth import auth_headers
+from service_secrets.tokens import with_action_server_token
 from serving import lock_store
 from staff_review.tracker_db import password_environment, tracker_store_section
 from tests.chat_client import WEBSITE_ORIGIN
@@ -129,7 +130,10 @@ class Stack:
             yaml.safe_dump(
                 {
                     # endpoints.yml's settings (selective domain), pointed at this stack's action server
-                    "action_endpoint": {**project_endpoints()["action_endpoint"], "url": f"{self.action_url}/webhook"},
+                    "action_endpoint": {
+                        **with_action_server_token(project_endpoints())["action_endpoint"],
+                        "url": f"{self.action_url}/webhook",
+                    },
                     "tracker_store": tracker_store_section(self.tracker_db_url),
                     **({"lock_store": lock_store.lock_store_section(lock_store_url)} if lock_store_url else {}),
                 }

@@ -10,21 +10,32 @@ from pathlib import Path
 from typing import Any, Dict, List
 
 import pytest
+import yaml
 from rasa.core.utils import AvailableEndpoints
 
+from service_secrets.tokens import with_action_server_token
 from staff_review.tracker_db import STORE_TYPE
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_bare_rasa_commands_find_the_action_server_with_only_its_token(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("ACTION_PORT", raising=False)
-    monkeypatch.delenv("VAR_DIR", raising=False)
-    monkeypatch.setenv("ACTION_SERVER_TOKEN", "shared-secret")
+def test_bare_rasa_commands_read_the_endpoints_with_nothing_set(monkeypatch: pytest.MonkeyPatch) -> None:
+    # an evaluation script starts `rasa run` and `rasa run actions` as they are, from the repository root
+    for name in ("ACTION_PORT", "VAR_DIR", "ACTION_SERVER_TOKEN", "ACTION_SERVER_TOKEN_FILE"):
+        monkeypatch.delenv(name, raising=False)
     endpoints = AvailableEndpoints.read_endpoints(str(ROOT / "endpoints.yml"))
     assert endpoints.action.url == "http://localhost:5055/webhook"
-    assert endpoints.action.headers == {"Authorization": "Bearer shared-secret"}  # what the action server checks
+    assert not endpoints.action.headers
     assert endpoints.tracker_store.kwargs["db"] == "var/rasa_tracker.db"
+
+
+def test_started_stacks_send_the_action_server_token(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("ACTION_SERVER_TOKEN", "shared-secret")
+    written = tmp_path / "endpoints.yml"
+    project = yaml.safe_load((ROOT / "endpoints.yml").read_text(encoding="utf-8"))
+    written.write_text(yaml.safe_dump(with_action_server_token(project)))
+    endpoints = AvailableEndpoints.read_endpoints(str(written))
+    assert endpoints.action.headers == {"Authorization": "Bearer shared-secret"}  # what the action server checks
 
 
 class FakeProcess:
