@@ -16,6 +16,7 @@ from actions.knowledge.loader import load_entries
 from actions.knowledge.store import KnowledgeStore, entries_table
 from cases.database import make_engine
 from tests.postgres_support import temporary_database
+from tests.threads import run_in_threads
 
 WORKERS = 4
 ROUNDS = 5
@@ -36,11 +37,7 @@ def test_concurrent_loads_into_a_new_postgresql_store_all_succeed():
             except BaseException as error:  # noqa: BLE001 - reported below with the others
                 failures.append(error)
 
-        threads = [threading.Thread(target=worker) for _ in range(WORKERS)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(120)
+        run_in_threads(worker, WORKERS)
         try:
             assert not failures, failures[:2]
             with engine.connect() as conn:

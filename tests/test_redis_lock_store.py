@@ -17,6 +17,7 @@ import pytest
 import redis
 
 from assistant_components.redis_lock_store import AtomicRedisLockStore
+from tests.threads import run_in_threads
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 PROCESSES = 4
@@ -63,11 +64,7 @@ def test_one_holder_at_a_time_across_processes(redis_parts):
         except BaseException as error:  # noqa: BLE001 - reported by the assertion below
             errors.append(error)
 
-    threads = [threading.Thread(target=process) for _ in range(PROCESSES)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(120)
+    run_in_threads(process, PROCESSES)
     assert not errors, errors[:2]
     assert state["most_at_once"] == 1
     assert state["handled"] == PROCESSES * MESSAGES_EACH
