@@ -19,13 +19,13 @@ from tests.servers import ROOT
 pytestmark = pytest.mark.servers
 
 BLIND = ROOT / "tests" / "blind" / "blind_cases.yaml"
-# Measured 2026-11-28 (README "Measured"): answer 0.873, confident-but-wrong 0.013, handoff 1.0, out of scope
-# rejected 0.889, in-domain kept 0.975, others escalated 0.03. The floors leave room for retraining noise only;
-# the targets (answer >= 0.90, out of scope >= 0.90) are not yet met and are not pretended here.
+# Measured 2026-11-29 (README "Measured"): answer 0.886, confident-but-wrong 0.019, handoff 1.0, out of scope
+# rejected 0.933 (0.889 the day before), in-domain kept 0.994, others escalated 0.03. The floors leave room for
+# retraining noise only; the answer target (>= 0.90) is not yet met and is not pretended here.
 FLOORS = {
     "answer_correct": 0.84,
     "handoff_reached": 0.95,
-    "out_of_scope_rejected": 0.85,
+    "out_of_scope_rejected": 0.88,
     "in_domain_kept": 0.95,
 }
 CEILINGS = {
