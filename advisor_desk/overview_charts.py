@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, List
 
-OUTCOMES = ("fallback", "hedged", "handoff", "negative_feedback")
+OUTCOMES = ("fallback", "hedged", "declined", "handoff", "negative_feedback")
 
 
 def chart_data(figures: Dict[str, Any]) -> Dict[str, Any]:

@@ -31,13 +31,15 @@ from .tracker_db import tracker_engine_from_env
 
 __all__ = ["Turn", "load_events", "load_turns", "split_turns", "tracker_engine_from_env", "OUTCOMES"]
 
-OUTCOMES = ("fallback", "hedged", "handoff", "negative_feedback")
+OUTCOMES = ("fallback", "hedged", "declined", "handoff", "negative_feedback")
 DEFAULT_LANGUAGE = "en"  # as actions.language.DEFAULT_LANGUAGE: a conversation is English until detected otherwise
 FALLBACK_INTENT = "nlu_fallback"
 FALLBACK_ACTIONS = frozenset({"action_default_fallback", "action_handle_fallback"})
 FALLBACK_RESPONSES = frozenset({"utter_please_rephrase", "utter_default"})
 # answers the assistant itself frames as unsure: the nearest entry, a second guess, the general overview
 HEDGED_RESPONSES = frozenset({"utter_answer_closest", "utter_answer_alternative", "utter_answer_not_specific"})
+# declined as out of scope: mostly right, but an in-domain question the model missed ends here too
+DECLINED_RESPONSES = frozenset({"utter_out_of_scope", "utter_out_of_scope_abroad", "utter_out_of_scope_abuse"})
 HANDOFF_FORM = "handoff_form"
 # handoff questions whose answers are personal (a name, an e-mail address or phone number, the case itself)
 PERSONAL_QUESTIONS = frozenset({"contact_name", "contact", "case_summary"})
@@ -216,6 +218,8 @@ def _note_outcome(turn: Turn, event: Dict[str, Any]) -> None:
             turn.responses.append(response)
         if response in HEDGED_RESPONSES:
             found.add("hedged")
+        if response in DECLINED_RESPONSES:
+            found.add("declined")
         if response in FALLBACK_RESPONSES:
             found.add("fallback")
     elif kind == "slot" and event.get("name") in TOPIC_SLOTS and event.get("value"):

@@ -12,6 +12,7 @@ are merged.
 
 Order, most useful first, by `score = (1 + log2(count)) * ((1 - mean confidence) + mean badness)`, where a
 turn's badness is the weight of its worst outcome: fallback 1.0, negative feedback 1.0, hedged answer 0.5,
+declined as out of scope 0.5 (mostly right, but an in-domain question the model missed ends there too),
 handoff 0.25 (often wanted: people ask for a person), none 0. A low-confidence or failed message counts most,
 and frequency raises it logarithmically, so that one message typed fifty times does not bury every other.
 Ties: the most recent first.
@@ -35,7 +36,7 @@ from .conversations import Turn, load_events, personal_answer
 from .redact import redact
 
 JACCARD_MERGE = 0.8
-OUTCOME_WEIGHTS = {"fallback": 1.0, "negative_feedback": 1.0, "hedged": 0.5, "handoff": 0.25}
+OUTCOME_WEIGHTS = {"fallback": 1.0, "negative_feedback": 1.0, "hedged": 0.5, "declined": 0.5, "handoff": 0.25}
 # bot responses that repeat the contact details a user gave in the handoff questions
 CONTACT_ECHOING_RESPONSES = frozenset({"utter_case_waiting", "utter_case_callback", "utter_case_callback_later"})
 WITHHELD_FORM_ANSWER = "[answer to the handoff questions: withheld]"

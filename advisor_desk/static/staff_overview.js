@@ -3,7 +3,7 @@
 
 (() => {
   const { api, showError } = Desk;
-  const RATE_NAMES = { fallback: "fallback", hedged: "hedged answer", handoff: "handoff", negative_feedback: "negative feedback" };
+  const RATE_NAMES = { fallback: "fallback", hedged: "hedged answer", declined: "declined as out of scope", handoff: "handoff", negative_feedback: "negative feedback" };
 
   function isoDay(date) {
     return date.toISOString().slice(0, 10);

@@ -202,7 +202,7 @@ def test_overview_counts_conversations_per_day_topic_and_language(staff: StaffDe
     assert sum(figures["conversations_per_day"]) == len(CONVERSATIONS)
     assert len(figures["days"]) == len(figures["conversations_per_day"])
     assert figures["per_language"] == {"en": 2, "nl": 2}
-    assert set(figures["rates"]) == {"fallback", "hedged", "handoff", "negative_feedback"}
+    assert set(figures["rates"]) == {"fallback", "hedged", "declined", "handoff", "negative_feedback"}
     assert all(len(rates) == len(figures["days"]) for rates in figures["rates"].values())
     future = staff.call("sam", "GET", "/api/staff/overview", params={"since": "2999-01-01"}).json()
     assert future["days"] == [] and future["conversations_per_day"] == []

@@ -14,6 +14,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from actions.paths import ROOT
 from cases.database import make_engine
+from staff_review.conversations import load_turns
 from staff_review.overview import overview
 
 DOMAIN = Domain.load(str(ROOT / "domain.yml"))
@@ -92,11 +93,34 @@ def test_counts_per_day_topic_and_language(engine):
 def test_outcome_rates_per_day(engine):
     report = overview(engine, datetime(2026, 11, 20), datetime(2026, 11, 22))
     day1 = report["per_day"][0]
-    assert day1["rates"] == {"fallback": 0.2, "hedged": 0.2, "handoff": 0.2, "negative_feedback": 0.2}
-    assert day1["conversation_rates"] == {"fallback": 0.5, "hedged": 0.5, "handoff": 0.5, "negative_feedback": 0.5}
-    assert report["per_day"][1]["rates"] == {"fallback": 0.0, "hedged": 0.0, "handoff": 0.0, "negative_feedback": 0.0}
+    assert day1["rates"] == {"fallback": 0.2, "hedged": 0.2, "declined": 0.0, "handoff": 0.2, "negative_feedback": 0.2}
+    assert day1["conversation_rates"] == {
+        "fallback": 0.5,
+        "hedged": 0.5,
+        "declined": 0.0,
+        "handoff": 0.5,
+        "negative_feedback": 0.5,
+    }
+    outcomes = ("fallback", "hedged", "declined", "handoff", "negative_feedback")
+    assert report["per_day"][1]["rates"] == dict.fromkeys(outcomes, 0.0)
 
 
 def test_period_limits(engine):
     report = overview(engine, datetime(2026, 11, 21), datetime(2026, 11, 22))
     assert report["totals"]["conversations"] == 1 and report["per_topic"] == {"startup": 1}
+
+
+def test_a_message_declined_as_out_of_scope_is_counted_for_review(tmp_path):
+    db = tmp_path / "tracker.db"
+    store = SQLTrackerStore(DOMAIN, dialect="sqlite", db=str(db))
+    events = [
+        user("can I get a premium for the solar panels on my house", "out_of_scope", DAY2),
+        action("action_out_of_scope", DAY2),
+        bot("utter_out_of_scope", DAY2),
+        user("how do I start", "ask_startup", DAY2 + 60),
+    ]
+    asyncio.run(store.save(DialogueStateTracker.from_events("declined", events, slots=DOMAIN.slots)))
+    (declined, started) = load_turns(make_engine(f"sqlite:///{db}"), sender_id="declined")
+    assert declined.outcomes == {"declined"} and not started.outcomes
+    report = overview(make_engine(f"sqlite:///{db}"), datetime(2026, 11, 21), datetime(2026, 11, 22))
+    assert report["per_day"][0]["rates"]["declined"] == 0.5
