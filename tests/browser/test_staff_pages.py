@@ -113,9 +113,9 @@ def test_the_overview_draws_the_charts_from_the_data(browser: Any, desk: DeskPro
     assert topic_counts["financing"] == 3 and topic_counts["permits"] == 3 and topic_counts["startup"] == 2
 
     rates = browser.find_element(By.ID, "chart-rates")
-    assert len(rates.find_elements(By.TAG_NAME, "polyline")) == 4
+    assert len(rates.find_elements(By.TAG_NAME, "polyline")) == 5
     legend = [item.text for item in rates.find_elements(By.CSS_SELECTOR, ".legend li")]
-    assert legend == ["fallback", "hedged answer", "handoff", "negative feedback"]
+    assert legend == ["fallback", "hedged answer", "declined as out of scope", "handoff", "negative feedback"]
 
 
 def test_the_inbox_shows_messages_redacted(browser: Any, desk: DeskProcess) -> None:
