@@ -9,6 +9,7 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from .answering import answer_if_specific, followup_hit, reply_with, typed_text
+from .feedback import intent_of
 from .knowledge.base import knowledge_base
 from .language import detect, normalise
 from .text import fold
@@ -134,7 +135,7 @@ class ActionOutOfScope(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         """Execute the action (see the class docstring); returns the events to apply."""
-        intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
+        intent = intent_of(tracker)
         if intent == ABUSE_INTENT:
             dispatcher.utter_message(response="utter_out_of_scope_abuse")
             return []

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, List
 
-OUTCOMES = ("fallback", "hedged", "declined", "handoff", "negative_feedback")
+from staff_review.conversations import OUTCOMES
 
 
 def chart_data(figures: Dict[str, Any]) -> Dict[str, Any]:

@@ -84,8 +84,8 @@ class NgramIntentClassifier(GraphComponent, IntentClassifier):
         resource: Resource,
         pipeline: Optional[Pipeline] = None,
     ) -> None:
-        """Keep the configuration and, once trained or loaded, the fitted pipeline."""
-        self.config = {**self.get_default_config(), **config}
+        """Keep the configuration (defaults merged in by Rasa) and, once trained or loaded, the fitted pipeline."""
+        self.config = config
         self._model_storage = model_storage
         self._resource = resource
         self.pipeline = pipeline

@@ -12,7 +12,6 @@ and `GET /health/ready`, which checks the knowledge base and the databases the a
 from __future__ import annotations
 
 import logging
-import os
 from typing import Any, Optional
 
 import pluggy
@@ -22,7 +21,7 @@ from rasa_sdk_plugins.caller_check import refuse_other_callers
 from rasa_sdk_plugins.conversation_check import refuse_invalid_conversation_ids
 from rasa_sdk_plugins.readiness import ready
 from service_logging.setup import configure as configure_logging
-from service_logging.setup import json_logs_wanted
+from service_logging.setup import json_logs_wanted, production_mode
 from service_secrets.tokens import ACTION_SERVER_TOKEN
 
 hookimpl = pluggy.HookimplMarker("rasa_sdk")
@@ -48,7 +47,7 @@ def expected_token() -> Optional[str]:
     ACTION_SERVER_TOKEN_FILE stops the server here.
     """
     token = ACTION_SERVER_TOKEN.configured()
-    if token or os.environ.get("APP_MODE", "").lower() != "production":
+    if token or not production_mode():
         if not token:
             logger.warning("No ACTION_SERVER_TOKEN set: this action server answers callers on this machine only.")
         return token

@@ -28,9 +28,14 @@ ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*m")
 WITHHELD = "[log message withheld: it looked like personal data]"
 
 
+def production_mode() -> bool:
+    """Whether this process runs in production mode (APP_MODE=production)."""
+    return os.environ.get("APP_MODE", "").lower() == "production"
+
+
 def json_logs_wanted() -> bool:
-    """Whether this process runs in production mode (APP_MODE=production) or was asked for JSON logs."""
-    return os.environ.get("APP_MODE", "").lower() == "production" or os.environ.get("LOG_FORMAT", "").lower() == "json"
+    """Whether this process runs in production mode or was asked for JSON logs (LOG_FORMAT=json)."""
+    return production_mode() or os.environ.get("LOG_FORMAT", "").lower() == "json"
 
 
 def redacted(text: str) -> str:

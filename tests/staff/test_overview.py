@@ -120,7 +120,8 @@ def test_a_message_declined_as_out_of_scope_is_counted_for_review(tmp_path):
         user("how do I start", "ask_startup", DAY2 + 60),
     ]
     asyncio.run(store.save(DialogueStateTracker.from_events("declined", events, slots=DOMAIN.slots)))
-    (declined, started) = load_turns(make_engine(f"sqlite:///{db}"), sender_id="declined")
+    engine = make_engine(f"sqlite:///{db}")
+    (declined, started) = load_turns(engine, sender_id="declined")
     assert declined.outcomes == {"declined"} and not started.outcomes
-    report = overview(make_engine(f"sqlite:///{db}"), datetime(2026, 11, 21), datetime(2026, 11, 22))
+    report = overview(engine, datetime(2026, 11, 21), datetime(2026, 11, 22))
     assert report["per_day"][0]["rates"]["declined"] == 0.5
