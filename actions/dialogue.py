@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
@@ -11,63 +11,12 @@ from rasa_sdk.executor import CollectingDispatcher
 from .answering import answer_if_specific, followup_hit, reply_with, typed_text
 from .feedback import intent_of
 from .knowledge.base import knowledge_base
-from .language import detect, normalise
-from .text import fold
 
 FALLBACKS_BEFORE_HANDOFF = 2
 
 
-def requested_language(tracker: Tracker) -> str:
-    """The language a 'switch language' message asks for: a named language, else the other one."""
-    message = tracker.latest_message or {}
-    for entity in message.get("entities") or []:
-        if entity.get("entity") == "language":
-            resolved = knowledge_base().resolver.resolve(str(entity.get("value", "")))
-            if resolved in ("en", "nl"):
-                return resolved
-    words = fold(message.get("text") or "").split()
-    for word in words:
-        code = normalise(word) if len(word) > 3 else None
-        if code:
-            return code
-    return "en" if (tracker.get_slot("language") or "en") == "nl" else "nl"
-
-
-class ActionDetectLanguage(Action):
-    """Fills `language` every turn (custom slot mapping): website choice > explicit request > detection."""
-
-    def name(self) -> Text:
-        """Unique identifier of the action."""
-        return "action_detect_language"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
-        """Execute the action (see the class docstring); returns the events to apply."""
-        message = tracker.latest_message or {}
-        current = tracker.get_slot("language")
-        chosen = normalise((message.get("metadata") or {}).get("language"))
-        if chosen:
-            return _set_language(current, chosen, explicit=True, was_explicit=tracker.get_slot("language_explicit"))
-        if (message.get("intent") or {}).get("name") == "switch_language":
-            return _set_language(current, requested_language(tracker), True, tracker.get_slot("language_explicit"))
-        if tracker.get_slot("language_explicit"):
-            return []
-        detected = detect(message.get("text") or "")
-        if detected and detected != current:
-            return [SlotSet("language", detected)]
-        return []
-
-
-def _set_language(current: Optional[str], new: str, explicit: bool, was_explicit: Optional[bool]) -> List[EventType]:
-    events: List[EventType] = []
-    if new != current:
-        events.append(SlotSet("language", new))
-    if explicit and not was_explicit:
-        events.append(SlotSet("language_explicit", True))
-    return events
-
-
 class ActionSwitchLanguage(Action):
-    """Confirms a language switch (the slot was already set by action_detect_language)."""
+    """Confirms a language switch (the slot was already set by assistant_components/language_policy.py)."""
 
     def name(self) -> Text:
         """Unique identifier of the action."""

@@ -26,7 +26,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from . import action_response_check
 
 # Custom actions that legitimately return no events (they must never trigger the apology).
-SILENT_ACTIONS = {"action_session_start", "action_restart", "action_detect_language"}
+SILENT_ACTIONS = {"action_session_start", "action_restart"}
 SESSION_START = "action_session_start"
 
 

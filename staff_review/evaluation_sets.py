@@ -51,9 +51,13 @@ def holdout_files(root: Path = ROOT) -> List[Path]:
 
 
 def case_files(root: Path = ROOT) -> List[Path]:
-    """End-to-end evaluation sets whose cases carry a `text`: the blind set and the shared development set."""
+    """End-to-end evaluation sets whose cases carry a `text`: the blind set and the two development sets."""
     root = Path(root)
-    return [root / "tests" / "blind" / "blind_cases.yaml", root.parent / "shared" / "eval" / "dev_cases.yaml"]
+    return [
+        root / "tests" / "blind" / "blind_cases.yaml",
+        root / "tests" / "development" / "own_dev_cases.yaml",
+        root.parent / "shared" / "eval" / "dev_cases.yaml",
+    ]
 
 
 def retrieval_question_files(root: Path = ROOT) -> List[Path]:

@@ -148,3 +148,70 @@ def test_rasa_builds_the_store_from_the_endpoints_file(tmp_path: Path) -> None:
     # Rasa wraps it; an import error would silently give an in-memory store instead
     inner = getattr(store, "_tracker_store", store)
     assert isinstance(inner, ConversationStore)
+
+
+def stored_conversation(store: ConversationStore, sender: str, *said: str) -> DialogueStateTracker:
+    """A conversation written and read back once, as a server sees it from its second message on."""
+    tracker = DialogueStateTracker.from_events(sender, [SessionStarted(timestamp=1.0)], DOMAIN.slots)
+    for text in said:
+        turn(tracker, text)
+    asyncio.run(store.save(tracker))
+    back = asyncio.run(store.retrieve(sender))
+    assert back is not None
+    return back
+
+
+def test_a_remembered_conversation_is_not_read_from_its_rows_again(tmp_path: Path) -> None:
+    store = sqlite_store(tmp_path / "t.db")
+    tracker = stored_conversation(store, "eva", "hallo")
+    statements: List[str] = []
+    sa.event.listen(store.engine, "before_cursor_execute", lambda _c, _cur, sql, *_: statements.append(sql))
+    turn(tracker, "tweede vraag")
+    asyncio.run(store.save(tracker))
+    again = asyncio.run(store.retrieve("eva"))
+
+    assert again is tracker and texts(again)[-2:] == ["tweede vraag", "answer to tweede vraag"]
+    assert not any("events.data" in sql for sql in statements), "no rows were parsed again"
+    assert texts(asyncio.run(sqlite_store(tmp_path / "t.db").retrieve("eva"))) == texts(again)
+
+
+def test_what_another_process_writes_or_erases_is_seen(tmp_path: Path) -> None:
+    store = sqlite_store(tmp_path / "t.db")
+    stored_conversation(store, "fien", "hallo")
+    other = sqlite_store(tmp_path / "t.db")  # a second Rasa process on the same database
+    theirs = asyncio.run(other.retrieve("fien"))
+    assert theirs is not None
+    turn(theirs, "via het andere proces")
+    asyncio.run(other.save(theirs))
+    assert texts(asyncio.run(store.retrieve("fien")))[-2] == "via het andere proces"
+
+    with store.engine.begin() as connection:  # `make erase ID=fien`
+        connection.exec_driver_sql("DELETE FROM events WHERE sender_id = 'fien'")
+    assert asyncio.run(store.retrieve("fien")) is None
+
+
+def test_a_message_that_failed_half_way_is_not_remembered(tmp_path: Path) -> None:
+    store = sqlite_store(tmp_path / "t.db")
+    tracker = stored_conversation(store, "gert", "hallo")
+    tracker.update(UserUttered("this one crashed before it was saved", {"name": "greet", "confidence": 1.0}))
+    back = asyncio.run(store.retrieve("gert"))
+    assert back is not tracker and texts(back) == ["hallo", "answer to hallo"]
+
+
+def test_a_new_session_is_read_from_its_start(tmp_path: Path) -> None:
+    store = sqlite_store(tmp_path / "t.db")
+    tracker = stored_conversation(store, "hans", "first session")
+    tracker.update(SessionStarted())
+    turn(tracker, "second session")
+    asyncio.run(store.save(tracker))
+    assert texts(asyncio.run(store.retrieve("hans"))) == ["second session", "answer to second session"]
+
+
+def test_the_cache_keeps_the_most_recent_conversations(tmp_path: Path) -> None:
+    store = ConversationStore(domain=DOMAIN, dialect="sqlite", db=str(tmp_path / "t.db"), cache_size=2)
+    first = stored_conversation(store, "a", "hallo")
+    stored_conversation(store, "b", "hallo")
+    stored_conversation(store, "c", "hallo")
+    assert store.cache.get("a") is None and store.cache.get("c") is not None
+    assert asyncio.run(store.retrieve("a")) is not first  # read again, same events
+    assert texts(asyncio.run(store.retrieve("a"))) == texts(first)

@@ -130,7 +130,7 @@ def rasa_api_calls(fuzz: Fuzzer, stack: Stack, inputs: Inputs) -> None:
 
 
 def action_calls(fuzz: Fuzzer, stack: Stack, inputs: Inputs) -> None:
-    actions = ["action_answer_question", "action_session_start", "action_detect_language", "action_nothing"]
+    actions = ["action_answer_question", "action_session_start", "action_switch_language", "action_nothing"]
     for n in range(120):
         if n % 10 == 0:
             fuzz.add("actions", "GET", f"{stack.action_url}/{inputs.choice(['health', 'health/ready', 'actions'])}")
