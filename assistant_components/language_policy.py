@@ -92,6 +92,11 @@ def first_prediction_of_turn(tracker: DialogueStateTracker) -> bool:
 class LanguagePolicy(Policy):
     """Sets `language` (and `language_explicit`) for each user message; never predicts an action."""
 
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        """Lowest priority: with all-zero confidences it never wins a prediction anyway."""
+        return {"priority": 1}
+
     def __init__(
         self,
         config: Dict[Text, Any],

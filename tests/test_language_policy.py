@@ -31,7 +31,7 @@ responses:
 def policy(tmp_path) -> LanguagePolicy:
     storage = LocalModelStorage(tmp_path)
     context = ExecutionContext(GraphSchema({}), "test")
-    return LanguagePolicy.create({**LanguagePolicy.get_default_config(), "priority": 1}, storage, Resource("l"), context)
+    return LanguagePolicy.create(LanguagePolicy.get_default_config(), storage, Resource("l"), context)
 
 
 def user(text: str, intent: str = "ask_startup", metadata: Optional[Dict[str, Any]] = None, **extra: Any) -> UserUttered:

@@ -13,7 +13,7 @@ from rasa.engine.storage.resource import Resource
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from assistant_components.ngram_intent_classifier import NgramIntentClassifier, averaged_ranking
+from assistant_components.ngram_intent_classifier import FastPredictor, NgramIntentClassifier, averaged_ranking, build_pipeline
 
 EXAMPLES = {
     "greet": ["hello", "hi there", "good morning", "hey", "hello again"],
@@ -76,3 +76,12 @@ def test_without_a_saved_model_the_first_opinion_stands(tmp_path: Path) -> None:
     message = Message({"text": "hello", "intent": {"name": "greet", "confidence": 0.9}})
     loaded.process([message])
     assert message.get("intent") == {"name": "greet", "confidence": 0.9}
+
+
+def test_the_fast_path_gives_the_pipelines_probabilities() -> None:
+    pipeline = build_pipeline(NgramIntentClassifier.get_default_config())
+    pipeline.fit([t for texts in EXAMPLES.values() for t in texts], [i for i, ts in EXAMPLES.items() for _ in ts])
+    texts = ["Do I need a PERMIT?!", "hello hello hello", "zzzz", "", "💥", "é" * 300, "weather tomorrow joke"]
+    fast = FastPredictor(pipeline)
+    assert list(fast.classes_) == list(pipeline.classes_)
+    assert np.abs(fast.predict_proba(texts) - pipeline.predict_proba(texts)).max() < 1e-9
