@@ -60,7 +60,7 @@ def reply_with(
 ) -> List[EventType]:
     """Send a hit, with the caveat when the match is not sure; the slots remembering it."""
     certainty = "sure" if hit.confident else "closest"
-    send_answer(dispatcher, tracker, hit.entry, kb.entries, certainty, followup, hit.alternative)
+    send_answer(dispatcher, tracker, hit.entry, kb.entries, certainty, followup, hit.alternative, hit.candidates)
     return remembered(hit.entry)
 
 

@@ -9,7 +9,7 @@ of its own (tests/test_replies.py).
 from __future__ import annotations
 
 import json
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, Sequence
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
@@ -56,16 +56,16 @@ def entry_values(entry: Entry, language: str) -> Dict[str, str]:
     }
 
 
+def entry_button(entry: Entry, language: str) -> Dict[str, str]:
+    """A button that opens an entry (its title; the payload names the entry, so no retrieval is needed)."""
+    intent = next((i for i, t in TOPIC_OF_INTENT.items() if t == entry.topic), "ask_agency")
+    return {"title": entry.text("title", language), "payload": f"/{intent}{json.dumps({'entry_id': entry.id})}"}
+
+
 def related_buttons(entry: Entry, entries: Dict[str, Entry], language: str) -> List[Dict[str, str]]:
     """Buttons that open related entries."""
-    buttons = []
-    for related_id in entry.related[:MAX_RELATED_BUTTONS]:
-        related = entries.get(related_id)
-        if related:
-            intent = next((i for i, t in TOPIC_OF_INTENT.items() if t == related.topic), "ask_agency")
-            payload = f"/{intent}{json.dumps({'entry_id': related.id})}"
-            buttons.append({"title": related.text("title", language), "payload": payload})
-    return buttons
+    related = (entries.get(related_id) for related_id in entry.related[:MAX_RELATED_BUTTONS])
+    return [entry_button(other, language) for other in related if other]
 
 
 def send_answer(
@@ -76,17 +76,22 @@ def send_answer(
     certainty: str = "sure",
     followup: bool = True,
     alternative: Optional[Entry] = None,
+    candidates: Sequence[Entry] = (),
 ) -> None:
     """An entry with its source, framed by how sure the match is, then the follow-up offer.
 
     `certainty`: "sure" (the entry answers the question), "closest" (the nearest information, said as
     such) or "overview" (nothing specific: the topic overview and an advisor). `alternative`: with
-    "closest", a second entry that fits about as well, offered after the first as "or perhaps".
+    "closest", a second entry that fits about as well, offered after the first as "or perhaps";
+    `candidates`: with "closest", the next entries that may answer it, offered as buttons.
     """
     language = language_of(tracker)
     dispatcher.utter_message(response=ANSWER_RESPONSES[certainty], **entry_values(entry, language))
     if alternative is not None and certainty == "closest":
         dispatcher.utter_message(response="utter_answer_alternative", **entry_values(alternative, language))
+    if candidates and certainty == "closest":
+        buttons = [entry_button(candidate, language) for candidate in candidates]
+        dispatcher.utter_message(response="utter_answer_candidates", buttons=buttons)
     if not followup:
         return
     guide = GUIDE_OF_TOPIC.get(entry.topic)

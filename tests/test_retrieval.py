@@ -96,3 +96,28 @@ def test_a_clear_match_is_sure_and_comes_alone():
     retriever = Retriever([_entry("loan_a", ["loan", "bakery", "oven"]), _entry("fair", ["trade", "fair", "abroad"])])
     hit = retriever.best("a loan for the oven of my bakery")
     assert hit is not None and hit.entry.id == "loan_a" and hit.confident and hit.alternative is None
+    assert hit.candidates == ()
+
+
+def test_when_unsure_the_next_entries_are_offered_and_unrelated_ones_are_not():
+    from actions.knowledge.retrieval import Retriever
+
+    retriever = Retriever(
+        [
+            _entry("loan_a", ["loan", "bakery", "oven", "machine", "invest"]),
+            _entry("loan_b", ["loan", "bakery", "van", "transport", "vehicle"]),
+            _entry("loan_c", ["loan", "bakery", "shop", "renovation"]),
+            _entry("fair", ["trade", "fair", "abroad"]),
+        ]
+    )
+    hit = retriever.best("is there anything like a loan for a small bakery in the centre of town")
+    assert hit is not None and not hit.confident
+    shown = {hit.entry.id, *(e.id for e in (hit.alternative, *hit.candidates) if e)}
+    assert shown == {"loan_a", "loan_b", "loan_c"}
+
+
+def test_a_cluster_question_naming_a_field_prefers_that_fields_cluster(kb):
+    question = "we bottle beverages, which innovation cluster fits us"
+    ranked = [h.entry.id for h in kb.retriever.rank(question, "clusters")]
+    assert ranked[0] == "flanders_food"
+    assert [h.entry.id for h in kb.retriever.rank("which cluster organisation for my company", "clusters")][0] != "flanders_food"

@@ -13,7 +13,15 @@ from ..paths import KNOWLEDGE_DIR
 from .entry import Entry
 from .gazetteer import Resolver, entry_patterns, option_patterns
 from .loader import load_entries
-from .retrieval import CONTEXT_LABELS, NAMED_TYPES, Hit, Retriever, load_reviewed_questions, load_stopwords
+from .retrieval import (
+    CONTEXT_LABELS,
+    NAMED_TYPES,
+    Hit,
+    Retriever,
+    load_domain_words,
+    load_reviewed_questions,
+    load_stopwords,
+)
 from .store import KnowledgeStore, engine_from_env
 
 logger = logging.getLogger(__name__)
@@ -29,7 +37,8 @@ class KnowledgeBase:
         self.stopwords = load_stopwords(knowledge_dir / "retrieval" / "stopwords.yml")
         # example questions staff confirmed for an entry (python -m staff_review merge) help find it
         questions = load_reviewed_questions(knowledge_dir / "retrieval" / REVIEWED_QUESTIONS_FILE)
-        self.retriever = Retriever(entries, self.stopwords, questions=questions)
+        domain_words = load_domain_words(knowledge_dir / "guidance" / "options.yml")
+        self.retriever = Retriever(entries, self.stopwords, questions=questions, domain_words=domain_words)
         self.resolver = Resolver(entry_patterns(entries) + option_patterns(knowledge_dir / "guidance" / "options.yml"))
         self.cues = Cues.load(knowledge_dir / "understanding")
 

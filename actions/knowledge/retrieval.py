@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, Iterable, List, Optional, Sequence
+from typing import Any, Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
 import numpy as np
 import yaml
@@ -31,6 +31,11 @@ DEFAULT_THRESHOLD, DEFAULT_TENTATIVE = 0.24, 0.10
 # An entry for other company sizes than the asker's ("8 staff" vs a measure for large companies) drops this
 # much: enough to let the measure that fits win, not so much that it vanishes when nothing else fits.
 SIZE_PENALTY = 0.12
+# A cluster question that names the asker's field ("a food producer looking for a cluster") lifts the clusters of
+# that field (`eligibility.domains`, words from knowledge/guidance/options.yml `cluster_domain`) by this much:
+# the field decides which cluster fits, where the general entries on clusters only share the word "cluster".
+DOMAIN_BOOST = 0.08
+DOMAIN_TOPIC = "clusters"
 # A name found in a question about another topic counts for less: "a warehouse for my logistics company"
 # (a location question) names the logistics cluster's field, but does not ask about the cluster.
 OFF_TOPIC_SHARE = 0.5
@@ -40,6 +45,10 @@ OFF_TOPIC_SHARE = 0.5
 SURE_SCORE, MARGIN = 0.55, 0.08
 # Not sure between two entries: the second is shown too when it scores at least this share of the first.
 ALTERNATIVE_SHARE = 0.75
+# Not sure at all: the next entries that scored at least this share of the first are offered as buttons
+# ("other information that may answer your question"), at most MAX_CANDIDATES of them, so that a person whose
+# answer was ranked second or third reaches it in one click instead of rephrasing.
+CANDIDATE_SHARE, MAX_CANDIDATES = 0.6, 3
 
 # Keywords are what users type for that entry, answers are long and mention neighbouring subjects in
 # passing; with sublinear tf a repeat only adds log weight, so keywords are repeated three times.
@@ -101,12 +110,29 @@ class Hit:
     confident: bool = True
     # when not confident: the runner-up, if it is nearly as close (the user sees both, said as such)
     alternative: Optional[Entry] = None
+    # when not confident: the next entries that may answer it (offered as buttons)
+    candidates: Tuple[Entry, ...] = ()
 
 
 def load_stopwords(path: Path) -> List[str]:
     """English and Dutch stop words from the data file."""
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     return sorted({fold(str(w)) for lang in LANGUAGES for w in data.get(lang, [])})
+
+
+def load_domain_words(path: Path) -> Dict[str, List[str]]:
+    """Folded words per cluster domain (the cluster form's `cluster_domain` options; "other" left out)."""
+    options = (yaml.safe_load(path.read_text(encoding="utf-8")).get("slots") or {}).get("cluster_domain") or {}
+    return {
+        domain: sorted({fold(str(w)) for lang in LANGUAGES for w in spec.get(lang, [])})
+        for domain, spec in options.items()
+        if domain != "other"
+    }
+
+
+def asker_domains(folded_question: str, domain_words: Dict[str, List[str]]) -> Set[str]:
+    """The cluster domains a folded question names (whole words)."""
+    return {d for d, words in domain_words.items() if any(contains_phrase(folded_question, w) for w in words)}
 
 
 def _joined(entry: Entry, part: str) -> str:
@@ -183,8 +209,10 @@ class Retriever:
         threshold: float = DEFAULT_THRESHOLD,
         tentative: float = DEFAULT_TENTATIVE,
         questions: Optional[Dict[str, List[str]]] = None,
+        domain_words: Optional[Dict[str, List[str]]] = None,
     ):
         self.entries = list(entries)
+        self._domain_words = domain_words or {}
         self.threshold, self.tentative = threshold, tentative
         self._stop = set(stopwords)
         self._by_id = {e.id: e for e in self.entries}
@@ -228,6 +256,7 @@ class Retriever:
         for entry_id, boost in (extra or {}).items():
             boosts[entry_id] = boosts.get(entry_id, 0.0) + boost
         sizes = asker_sizes(question)
+        domains = asker_domains(fold(question), self._domain_words) if topic == DOMAIN_TOPIC else set()
         hits = []
         for i, entry in enumerate(self.entries):
             if entry.type == "overview":
@@ -237,6 +266,8 @@ class Retriever:
             eligible = entry.eligibility.get("organisation_types")
             if sizes and eligible and not sizes & set(eligible):
                 score -= SIZE_PENALTY
+            if domains & set(entry.eligibility.get("domains", ())):
+                score += DOMAIN_BOOST
             hits.append(Hit(entry, float(score)))
         return sorted(hits, key=lambda h: h.score, reverse=True)
 
@@ -288,7 +319,10 @@ class Retriever:
             return Hit(top.entry, top.score)
         floor = max(self.tentative, ALTERNATIVE_SHARE * top.score)
         alternative = hits[1].entry if len(hits) > 1 and hits[1].score >= floor else None
-        return Hit(top.entry, top.score, confident=False, alternative=alternative)
+        shown = 2 if alternative is not None else 1
+        candidate_floor = max(self.tentative, CANDIDATE_SHARE * top.score)
+        candidates = tuple(h.entry for h in hits[shown : shown + MAX_CANDIDATES] if h.score >= candidate_floor)
+        return Hit(top.entry, top.score, confident=False, alternative=alternative, candidates=candidates)
 
     def is_confident(self, top: Hit, others: Sequence[Hit]) -> bool:
         """Sure enough to answer without a caveat: a high score, or a good one clearly ahead of unrelated entries.
