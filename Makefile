@@ -14,7 +14,7 @@ export VAR_DIR ?= var
 
 KNOWLEDGE    := $(wildcard knowledge/*.yml) knowledge/guidance/options.yml
 # The folders too: a removed data file changes its folder's time, so removing examples also retrains.
-TRAIN_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null) $(shell find data -type d 2>/dev/null)
+TRAIN_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null) $(shell find data -type d 2>/dev/null) $(wildcard assistant_components/*.py)
 SPACY_MODEL  := spacy_pipeline/meta.json
 MODEL_STAMP  := models/.trained
 

@@ -34,7 +34,9 @@ def policy(tmp_path) -> LanguagePolicy:
     return LanguagePolicy.create(LanguagePolicy.get_default_config(), storage, Resource("l"), context)
 
 
-def user(text: str, intent: str = "ask_startup", metadata: Optional[Dict[str, Any]] = None, **extra: Any) -> UserUttered:
+def user(
+    text: str, intent: str = "ask_startup", metadata: Optional[Dict[str, Any]] = None, **extra: Any
+) -> UserUttered:
     return UserUttered(text, {"name": intent, "confidence": 1.0}, metadata=metadata, **extra)
 
 
@@ -72,7 +74,8 @@ def test_the_website_choice_wins_and_sticks(policy: LanguagePolicy) -> None:
 def test_an_explicit_request_names_the_language_or_toggles(policy: LanguagePolicy) -> None:
     named = turn(user("can you answer in Dutch please", intent="switch_language"))
     assert slots_after(policy, named) == {"language": "nl", "explicit": True}
-    entity = turn(user("in het engels aub", intent="switch_language", entities=[{"entity": "language", "value": "English"}]))
+    named_entity = [{"entity": "language", "value": "English"}]
+    entity = turn(user("in het engels aub", intent="switch_language", entities=named_entity))
     assert slots_after(policy, entity)["language"] == "en"
     toggle = [SlotSet("language", "nl"), *turn(user("andere taal", intent="switch_language"))]
     assert slots_after(policy, toggle)["language"] == "en"

@@ -13,7 +13,12 @@ from rasa.engine.storage.resource import Resource
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from assistant_components.ngram_intent_classifier import FastPredictor, NgramIntentClassifier, averaged_ranking, build_pipeline
+from assistant_components.ngram_intent_classifier import (
+    FastPredictor,
+    NgramIntentClassifier,
+    averaged_ranking,
+    build_pipeline,
+)
 
 EXAMPLES = {
     "greet": ["hello", "hi there", "good morning", "hey", "hello again"],
@@ -57,7 +62,9 @@ def test_trained_saved_and_loaded_it_classifies_and_leaves_payloads_alone(tmp_pa
         resource,
         ExecutionContext(GraphSchema({}), "test"),
     )
-    assert loaded.pipeline is not None
+    assert loaded.predictor is not None
+    saved = sorted(path.name for path in (tmp_path / "ngram").iterdir())
+    assert saved == ["idf_0.npy", "idf_1.npy", "intercept.npy", "ngram_intent_classifier.json", "weights.npy"]
     question = Message({"text": "do I need a permit for my workshop"})
     payload = Message({"text": "/greet", "intent": {"name": "greet", "confidence": 1.0}})
     loaded.process([question, payload])
@@ -82,6 +89,16 @@ def test_the_fast_path_gives_the_pipelines_probabilities() -> None:
     pipeline = build_pipeline(NgramIntentClassifier.get_default_config())
     pipeline.fit([t for texts in EXAMPLES.values() for t in texts], [i for i, ts in EXAMPLES.items() for _ in ts])
     texts = ["Do I need a PERMIT?!", "hello hello hello", "zzzz", "", "💥", "é" * 300, "weather tomorrow joke"]
-    fast = FastPredictor(pipeline)
+    fast = FastPredictor.from_pipeline(pipeline)
     assert list(fast.classes_) == list(pipeline.classes_)
     assert np.abs(fast.predict_proba(texts) - pipeline.predict_proba(texts)).max() < 1e-9
+
+
+def test_saved_and_loaded_the_probabilities_stay_the_same(tmp_path: Path) -> None:
+    pipeline = build_pipeline(NgramIntentClassifier.get_default_config())
+    pipeline.fit([t for texts in EXAMPLES.values() for t in texts], [i for i, ts in EXAMPLES.items() for _ in ts])
+    FastPredictor.from_pipeline(pipeline).save(tmp_path)
+    texts = ["which permit for my workshop", "goeiemorgen", "hello there"]
+    loaded = FastPredictor.load(tmp_path)
+    assert list(loaded.classes_) == list(pipeline.classes_)
+    assert np.abs(loaded.predict_proba(texts) - pipeline.predict_proba(texts)).max() < 1e-9
