@@ -184,10 +184,10 @@ class ConversationStore(SQLTrackerStore):
         """
         await self.stream_events(tracker)
         remembered = self.cache.owner_of(tracker)
-        known = (remembered.stored, remembered.fingerprint) if remembered is not None else None
+        new_events = list(tracker.events)[remembered.stored :] if remembered is not None else None
+        known = (new_events, remembered.fingerprint) if remembered is not None and new_events is not None else None
         fingerprint = await asyncio.to_thread(self._write, tracker, known)
-        new_events = list(tracker.events)[remembered.stored :] if remembered is not None else []
-        if remembered is not None and fingerprint is not None and not starts_a_session(new_events):
+        if new_events is not None and fingerprint is not None and not starts_a_session(new_events):
             self.cache.put(tracker, fingerprint)
         else:
             self.cache.forget(tracker.sender_id)
@@ -213,16 +213,15 @@ class ConversationStore(SQLTrackerStore):
             return None, fingerprint
         return DialogueStateTracker.from_dict(sender_id, events, self.domain.slots), fingerprint
 
-    def _write(self, tracker: DialogueStateTracker, known: Optional[Tuple[int, Fingerprint]]) -> Optional[Fingerprint]:
+    def _write(
+        self, tracker: DialogueStateTracker, known: Optional[Tuple[List[Any], Fingerprint]]
+    ) -> Optional[Fingerprint]:
         """Insert the new rows; the conversation's fingerprint afterwards, when it is known without a query.
 
-        `known`: (events of this tracker already stored, fingerprint then), for a tracker this store handed out.
+        `known`: (the events not stored yet, fingerprint before them), for a tracker this store handed out.
         """
         with self.session_scope() as session:
-            if known is not None:
-                new_events: Any = list(tracker.events)[known[0] :]
-            else:
-                new_events = self._additional_events(session, tracker)
+            new_events: Any = known[0] if known is not None else self._additional_events(session, tracker)
             rows: List[SQLTrackerStore.SQLEvent] = []
             for event in new_events:
                 data = event.as_dict()

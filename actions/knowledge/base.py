@@ -37,9 +37,10 @@ class KnowledgeBase:
         self.stopwords = load_stopwords(knowledge_dir / "retrieval" / "stopwords.yml")
         # example questions staff confirmed for an entry (python -m staff_review merge) help find it
         questions = load_reviewed_questions(knowledge_dir / "retrieval" / REVIEWED_QUESTIONS_FILE)
-        domain_words = load_domain_words(knowledge_dir / "guidance" / "options.yml")
+        options = knowledge_dir / "guidance" / "options.yml"
+        domain_words = load_domain_words(options)
         self.retriever = Retriever(entries, self.stopwords, questions=questions, domain_words=domain_words)
-        self.resolver = Resolver(entry_patterns(entries) + option_patterns(knowledge_dir / "guidance" / "options.yml"))
+        self.resolver = Resolver(entry_patterns(entries) + option_patterns(options))
         self.cues = Cues.load(knowledge_dir / "understanding")
 
     def get(self, entry_id: str) -> Optional[Entry]:
