@@ -10,6 +10,7 @@ from sqlalchemy.engine import Engine
 
 from ..cues import Cues
 from ..paths import KNOWLEDGE_DIR
+from .answer_kinds import load_answer_kinds
 from .entry import Entry
 from .gazetteer import Resolver, entry_patterns, option_patterns
 from .loader import load_entries
@@ -39,7 +40,10 @@ class KnowledgeBase:
         questions = load_reviewed_questions(knowledge_dir / "retrieval" / REVIEWED_QUESTIONS_FILE)
         options = knowledge_dir / "guidance" / "options.yml"
         domain_words = load_domain_words(options)
-        self.retriever = Retriever(entries, self.stopwords, questions=questions, domain_words=domain_words)
+        kinds = load_answer_kinds(knowledge_dir / "retrieval" / "answer_kinds.yml")
+        self.retriever = Retriever(
+            entries, self.stopwords, questions=questions, domain_words=domain_words, answer_kinds=kinds
+        )
         self.resolver = Resolver(entry_patterns(entries) + option_patterns(options))
         self.cues = Cues.load(knowledge_dir / "understanding")
 

@@ -21,6 +21,7 @@ import yaml
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from ..text import contains_phrase, fold
+from .answer_kinds import AnswerKind, asked_kinds
 from .entry import LANGUAGES, Entry
 from .situation import asker_sizes
 
@@ -49,6 +50,14 @@ ALTERNATIVE_SHARE = 0.75
 # ("other information that may answer your question"), at most MAX_CANDIDATES of them, so that a person whose
 # answer was ranked second or third reaches it in one click instead of rephrasing.
 CANDIDATE_SHARE, MAX_CANDIDATES = 0.6, 3
+# A question that asks for an amount, a date or a duration (knowledge/retrieval/answer_kinds.yml) lifts the
+# entries whose answer states one by this much: a tie-breaker between entries on the same subject, far below
+# a named entity's boost, so it never replaces the subject of the question.
+ANSWER_KIND_BOOST = 0.04
+# A topic overview competes with the other entries, this much lower: it states a few things no other entry
+# does (when the cluster policy was approved, what it aims at) and was reachable only as the fallback of its
+# topic; the penalty keeps it behind any entry that matches the question about as well.
+OVERVIEW_PENALTY = 0.1
 
 # Keywords are what users type for that entry, answers are long and mention neighbouring subjects in
 # passing; with sublinear tf a repeat only adds log weight, so keywords are repeated three times.
@@ -210,8 +219,11 @@ class Retriever:
         tentative: float = DEFAULT_TENTATIVE,
         questions: Optional[Dict[str, List[str]]] = None,
         domain_words: Optional[Dict[str, List[str]]] = None,
+        answer_kinds: Sequence[AnswerKind] = (),
     ):
         self.entries = list(entries)
+        self._answer_kinds = list(answer_kinds)
+        self._gives = {e.id: frozenset(k.name for k in self._answer_kinds if k.given_by(e)) for e in self.entries}
         self._domain_words = domain_words or {}
         self.threshold, self.tentative = threshold, tentative
         self._stop = set(stopwords)
@@ -234,7 +246,7 @@ class Retriever:
         context: Iterable[str] = (),
         extra: Optional[Dict[str, float]] = None,
     ) -> List[Hit]:
-        """All non-overview entries, best first.
+        """All entries, best first (topic overviews after entries that match about as well).
 
         `entity_ids`: entries the entity ruler found named in the question; `context`: phrases it marked as
         describing the asker (legal form, company size), which count for less (see CONTEXT_SHARE); `extra`:
@@ -257,17 +269,20 @@ class Retriever:
             boosts[entry_id] = boosts.get(entry_id, 0.0) + boost
         sizes = asker_sizes(question)
         domains = asker_domains(fold(question), self._domain_words) if topic == DOMAIN_TOPIC else set()
+        asked = asked_kinds(question, self._answer_kinds)
         hits = []
         for i, entry in enumerate(self.entries):
-            if entry.type == "overview":
-                continue
             score = similarity[i] + boosts.get(entry.id, 0.0)
+            if entry.type == "overview":
+                score -= OVERVIEW_PENALTY
             score += TOPIC_BOOST if topic and entry.topic == topic else 0.0
             eligible = entry.eligibility.get("organisation_types")
             if sizes and eligible and not sizes & set(eligible):
                 score -= SIZE_PENALTY
             if domains & set(entry.eligibility.get("domains", ())):
                 score += DOMAIN_BOOST
+            if asked & self._gives[entry.id]:
+                score += ANSWER_KIND_BOOST
             hits.append(Hit(entry, float(score)))
         return sorted(hits, key=lambda h: h.score, reverse=True)
 
