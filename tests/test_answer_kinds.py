@@ -63,3 +63,13 @@ def test_a_topic_overview_answers_what_only_it_says():
     # a question that an ordinary entry answers still gets that entry, not the overview
     hit = kb.find("how much does it cost to register at an enterprise counter", "startup", [])
     assert hit and hit.entry.id == "registration_cost"
+
+
+def test_a_named_example_does_not_outweigh_what_is_asked():
+    """Flux50 is an example in the cost question; its entry states no cost, the membership entry does."""
+    kb = KnowledgeBase(load_entries(KNOWLEDGE_DIR))
+    flux50 = [{"entity": "cluster", "value": "flux50"}]
+    hit = kb.find("what does membership of a cluster such as Flux50 cost?", "clusters", flux50)
+    assert hit and hit.entry.id == "cluster_membership"
+    hit = kb.find("what is flux50", "clusters", flux50)
+    assert hit and hit.entry.id == "flux50" and hit.confident

@@ -54,6 +54,9 @@ CANDIDATE_SHARE, MAX_CANDIDATES = 0.6, 3
 # entries whose answer states one by this much: a tie-breaker between entries on the same subject, far below
 # a named entity's boost, so it never replaces the subject of the question.
 ANSWER_KIND_BOOST = 0.04
+# ... and a name the question gives whose entry states no such thing keeps only this share of its boost: in
+# "how much does it cost to join a cluster like Catalisti?" Catalisti is an example, the cost is the subject.
+UNSTATED_KIND_SHARE = 0.5
 # A topic overview competes with the other entries, this much lower: it states a few things no other entry
 # does (when the cluster policy was approved, what it aims at) and was reachable only as the fallback of its
 # topic; the penalty keeps it behind any entry that matches the question about as well.
@@ -264,12 +267,15 @@ class Retriever:
         context = list(context)
         if context:
             similarity = (1 - CONTEXT_SHARE) * similarity + CONTEXT_SHARE * self._similarity(_without(query, context))
+        asked = asked_kinds(question, self._answer_kinds)
         boosts = self._boosts(entity_ids, topic)
+        if asked:
+            # a named thing whose entry does not state what is asked is context, not the subject
+            boosts = {i: b * (1.0 if asked & self._gives[i] else UNSTATED_KIND_SHARE) for i, b in boosts.items()}
         for entry_id, boost in (extra or {}).items():
             boosts[entry_id] = boosts.get(entry_id, 0.0) + boost
         sizes = asker_sizes(question)
         domains = asker_domains(fold(question), self._domain_words) if topic == DOMAIN_TOPIC else set()
-        asked = asked_kinds(question, self._answer_kinds)
         hits = []
         for i, entry in enumerate(self.entries):
             score = similarity[i] + boosts.get(entry.id, 0.0)
