@@ -65,6 +65,18 @@ class ActionHandleFallback(Action):
 
 ABUSE_INTENT = "out_of_scope_abuse"
 ABROAD_INTENT = "out_of_scope_abroad"
+# An out-of-scope verdict below this confidence is a guess: a message that then matches an entry surely
+# ("wa is da nummer 1700?") is answered instead of declined.
+OUT_OF_SCOPE_UNSURE = 0.7
+# Entries on the agency's own topic say where to go (the 1700 line, the tax administration for a personal tax
+# return, mediation for a dispute): a sure match on one is shown even when the message is out of scope,
+# because pointing to the right office is what the agency would do.
+REFERRAL_TOPIC = "agency"
+
+
+def intent_confidence(tracker: Tracker) -> float:
+    """The classifier's confidence in the latest message's intent."""
+    return float(((tracker.latest_message or {}).get("intent") or {}).get("confidence") or 0.0)
 
 
 class ActionOutOfScope(Action):
@@ -72,8 +84,9 @@ class ActionOutOfScope(Action):
 
     An insult or an outburst of frustration (`out_of_scope_abuse`) gets a calm apology with the topics and
     the offer of an advisor, never an answer. Before declining anything else: a short follow-up on the
-    previous answer ("and how long does that take?") is answered in its context, and a message that names
-    one of the agency's measures, permits or clusters and matches it surely is answered. A question about
+    previous answer ("and how long does that take?") is answered in its context, and a message that matches
+    an entry surely is answered if it names one of the agency's measures, permits or clusters, if the
+    out-of-scope verdict was unsure, or if the entry is one that says where to go. A question about
     another country's company law (`out_of_scope_abroad`, or a country named) gets the reply that says what
     the agency does do for it.
     """
@@ -93,9 +106,12 @@ class ActionOutOfScope(Action):
         abroad = intent == ABROAD_INTENT or kb.cues.names_abroad(text)
         hit = followup_hit(tracker, kb)
         entities = (tracker.latest_message or {}).get("entities") or []
-        if hit is None and not abroad and kb.names_an_entry(entities):
-            hit = kb.find(text, None, entities)
-            hit = hit if hit and hit.confident else None
+        if hit is None and not abroad and text:
+            found = kb.find(text, None, entities)
+            if found and found.confident:
+                unsure = intent_confidence(tracker) < OUT_OF_SCOPE_UNSURE
+                referral = found.entry.topic == REFERRAL_TOPIC
+                hit = found if kb.names_an_entry(entities) or unsure or referral else None
         if hit:
             return reply_with(dispatcher, tracker, kb, hit)
         if abroad:

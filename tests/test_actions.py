@@ -217,6 +217,38 @@ def test_company_law_abroad_classed_as_such_gets_that_reply_without_a_country_cu
     assert events == [] and responses == ["utter_out_of_scope_abroad"]
 
 
+def with_confidence(tracker_: Tracker, confidence: float) -> Tracker:
+    """The same tracker with another classifier confidence for the latest message."""
+    tracker_.latest_message["intent"]["confidence"] = confidence
+    return tracker_
+
+
+def test_an_unsure_out_of_scope_verdict_on_a_question_with_a_sure_answer_gets_the_answer(kb: KnowledgeBase) -> None:
+    question = "what is the registration fee, what does registration cost?"
+    events, responses, messages = run(ActionOutOfScope(), with_confidence(tracker(question, "out_of_scope"), 0.5))
+    assert responses[0] == "utter_answer" and messages[0]["title"] == "What registration costs"
+    # the same verdict when the classifier is sure: declined, the knowledge is not searched for an answer
+    events, responses, _ = run(ActionOutOfScope(), with_confidence(tracker(question, "out_of_scope"), 0.95))
+    assert events == [] and responses == ["utter_out_of_scope"]
+
+
+def test_an_out_of_scope_question_that_an_entry_refers_elsewhere_gets_that_referral() -> None:
+    referral = entry(
+        "personal_tax_return",
+        "agency",
+        "Personal income tax return: the tax administration, not the agency",
+        "Your personal tax return is handled by the tax administration.",
+        ["personal tax return", "tax return", "personal income tax"],
+    )
+    set_knowledge_base(KnowledgeBase([referral]))
+    try:
+        message = with_confidence(tracker("how do I file my personal tax return", "out_of_scope"), 0.97)
+        events, responses, messages = run(ActionOutOfScope(), message)
+    finally:
+        set_knowledge_base(None)
+    assert responses[0] == "utter_answer" and messages[0]["title"].startswith("Personal income tax return")
+
+
 def test_an_insult_gets_the_calm_reply_even_when_it_names_a_topic(kb: KnowledgeBase) -> None:
     previous = {"last_entry": "registration_cost", "last_topic": "startup"}
     message = tracker("your answer about the registration cost was rubbish", "out_of_scope_abuse", slots=previous)
