@@ -86,6 +86,8 @@ def answer_if_specific(
     kb: KnowledgeBase,
     followup: bool = True,
     only_sure: bool = False,
+    topic: Optional[str] = None,
+    situation: bool = False,
 ) -> Optional[List[EventType]]:
     """Answer a message that asks something specific, where the intent alone would lead elsewhere.
 
@@ -93,14 +95,16 @@ def answer_if_specific(
     "confidential" messages that are plain questions. A follow-up or a message with enough content words and
     an entry that matches gets the answer (hedged when the match is not sure); otherwise nothing is sent and
     None is returned, so the caller does what the intent asks. `only_sure`: answer only a confident match
-    (before an advisor offer, a hedged side answer would be noise).
+    (before an advisor offer, a hedged side answer would be noise). `topic`: the topic the message is about, if
+    known; `situation`: the message names the asker's field or activity ("we make bioplastics, which cluster?"),
+    which is specific however few other words it has.
     """
     hit = followup_hit(tracker, kb)
     if hit is None:
         text = typed_text(tracker)
-        if len(kb.cues.content_words(text, kb.stopwords)) < MIN_CONTENT_WORDS:
+        if len(kb.cues.content_words(text, kb.stopwords)) < (1 if situation else MIN_CONTENT_WORDS):
             return None
-        hit = kb.find(text, None, (tracker.latest_message or {}).get("entities") or [])
+        hit = kb.find(text, topic, (tracker.latest_message or {}).get("entities") or [])
     if hit is None or (only_sure and not hit.confident):
         return None
     return reply_with(dispatcher, tracker, kb, hit, followup)

@@ -51,11 +51,11 @@ def holdout_files(root: Path = ROOT) -> List[Path]:
 
 
 def case_files(root: Path = ROOT) -> List[Path]:
-    """End-to-end evaluation sets whose cases carry a `text`: the blind set and the two development sets."""
+    """End-to-end evaluation sets whose cases carry a `text`: the blind set and the development sets."""
     root = Path(root)
     return [
         root / "tests" / "blind" / "blind_cases.yaml",
-        root / "tests" / "development" / "own_dev_cases.yaml",
+        *sorted((root / "tests" / "development").glob("own_dev_cases*.yaml")),
         root.parent / "shared" / "eval" / "dev_cases.yaml",
     ]
 

@@ -31,6 +31,9 @@ ENTRIES = load_entries(KNOWLEDGE_DIR)
         ("stage", "we bestaan al 20 jaar", "established"),
         ("cluster_domain", "we make plastic packaging", "chemistry_plastics"),
         ("cluster_domain", "offshore wind maintenance at the coast", "blue_economy"),
+        # a field named inside a compound
+        ("cluster_domain", "we make bioplastics", "chemistry_plastics"),
+        ("cluster_domain", "wij zijn een voedingsbedrijf", "food"),
         ("permit_activity", "ik open een frituur", "horeca"),
         ("permit_location", "in a unit on an industrial estate", "business_park"),
         ("occupation", "naast mijn job als bediende", "secondary"),
@@ -43,7 +46,18 @@ def test_answers_are_understood(slot, text, option):
     assert option_parser().parse(slot, text) == option
 
 
-@pytest.mark.parametrize("slot, text", [("purpose", "banana"), ("organisation_type", ""), ("legal_form", "hmm")])
+@pytest.mark.parametrize(
+    "slot, text",
+    [
+        ("purpose", "banana"),
+        ("organisation_type", ""),
+        ("legal_form", "hmm"),
+        # compounds count only for fields and activities: running an "adviesbureau" does not ask for advice
+        ("purpose", "ik heb een adviesbureau"),
+        # a short field word does not count inside another word
+        ("cluster_domain", "we sell windows"),
+    ],
+)
 def test_unclear_answers_are_not_guessed(slot, text):
     assert option_parser().parse(slot, text) is None
 

@@ -23,6 +23,9 @@ FORM_OF_GUIDE = {
     "startup": "startup_form",
 }
 GUIDED_FORMS = set(FORM_OF_GUIDE.values())
+TOPIC_OF_GUIDE = {guide: topic for topic, guide in GUIDE_OF_TOPIC.items()}
+# The form question whose answer decides what fits: a request that already answers it names a situation.
+SITUATION_SLOT = {"cluster": "cluster_domain", "permit": "permit_activity"}
 HANDOFF_SLOTS = ["handoff_consent", "contact_name", "contact", "contact_language", "case_summary", "handoff_reason"]
 MAX_RECOMMENDATIONS = 4
 _FIRST_SENTENCE = re.compile(r"^(.+?[.!?])(\s|$)")
@@ -47,6 +50,13 @@ def chosen_guide(tracker: Tracker) -> Optional[str]:
     return GUIDE_OF_TOPIC.get(tracker.get_slot("last_topic") or "")
 
 
+def names_situation(tracker: Tracker, guide: Optional[str]) -> bool:
+    """Whether a typed guidance request names the field or activity that decides the answer ("bioplastics")."""
+    slot = SITUATION_SLOT.get(guide or "")
+    text = (tracker.latest_message or {}).get("text") or ""
+    return bool(slot and text and not text.startswith("/") and option_parser().parse(slot, text))
+
+
 class ActionStartGuidance(Action):
     """Answers first when the request names a situation; otherwise starts the guided questions.
 
@@ -64,10 +74,12 @@ class ActionStartGuidance(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         """Execute the action (see the class docstring); returns the events to apply."""
-        answered = answer_if_specific(dispatcher, tracker, knowledge_base())
+        guide = chosen_guide(tracker)
+        situation = names_situation(tracker, guide)
+        topic = TOPIC_OF_GUIDE.get(guide or "") if situation else None
+        answered = answer_if_specific(dispatcher, tracker, knowledge_base(), topic=topic, situation=situation)
         if answered is not None:
             return [SlotSet("guide", None), *answered]
-        guide = chosen_guide(tracker)
         if not guide:
             dispatcher.utter_message(response="utter_ask_guide")
             return [SlotSet("guide", None)]

@@ -10,9 +10,12 @@ from typing import Dict, List, Optional
 import yaml
 
 from ..paths import KNOWLEDGE_DIR
-from ..text import contains_phrase, fold
+from ..text import contains_phrase, fold, mentions
 
 OPTIONS_FILE = KNOWLEDGE_DIR / "guidance" / "options.yml"
+# Slots naming a field or an activity, whose words also count inside compounds ("voedingsbedrijf", "bioplastics");
+# elsewhere only whole words count ("adviesbureau" does not ask for advice).
+COMPOUND_SLOTS = {"cluster_domain", "permit_activity", "startup_sector"}
 _NUMBER = re.compile(r"\b(\d{1,6})\b")
 SMALL_LIMIT, MEDIUM_LIMIT = 50, 250  # EU SME definition (staff headcount)
 
@@ -42,10 +45,11 @@ class OptionParser:
                 return option
         best: Optional[str] = None
         best_length = 0
+        matches = mentions if slot in COMPOUND_SLOTS else contains_phrase
         for option, spec in self.slots[slot].items():
             for phrase in spec.get("en", []) + spec.get("nl", []):
                 length = len(fold(str(phrase)))
-                if length > best_length and contains_phrase(folded, str(phrase)):
+                if length > best_length and matches(folded, str(phrase)):
                     best, best_length = option, length
         if slot == "organisation_type" and best != "nonprofit":
             counted = _by_headcount(folded)

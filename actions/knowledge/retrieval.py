@@ -14,13 +14,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, Iterable, List, Optional, Sequence, Set, Tuple
+from typing import Any, Dict, FrozenSet, Iterable, List, Optional, Sequence, Set, Tuple
 
 import numpy as np
 import yaml
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from ..text import contains_phrase, fold
+from ..text import contains_phrase, fold, mentions
 from .answer_kinds import AnswerKind, asked_kinds
 from .entry import LANGUAGES, Entry
 from .situation import asker_sizes
@@ -144,7 +144,7 @@ def load_domain_words(path: Path) -> Dict[str, List[str]]:
 
 def asker_domains(folded_question: str, domain_words: Dict[str, List[str]]) -> Set[str]:
     """The cluster domains a folded question names (whole words)."""
-    return {d for d, words in domain_words.items() if any(contains_phrase(folded_question, w) for w in words)}
+    return {d for d, words in domain_words.items() if any(mentions(folded_question, w) for w in words)}
 
 
 def _joined(entry: Entry, part: str) -> str:
@@ -268,10 +268,7 @@ class Retriever:
         if context:
             similarity = (1 - CONTEXT_SHARE) * similarity + CONTEXT_SHARE * self._similarity(_without(query, context))
         asked = asked_kinds(question, self._answer_kinds)
-        boosts = self._boosts(entity_ids, topic)
-        if asked:
-            # a named thing whose entry does not state what is asked is context, not the subject
-            boosts = {i: b * (1.0 if asked & self._gives[i] else UNSTATED_KIND_SHARE) for i, b in boosts.items()}
+        boosts = self._boosts(entity_ids, topic, asked)
         for entry_id, boost in (extra or {}).items():
             boosts[entry_id] = boosts.get(entry_id, 0.0) + boost
         sizes = asker_sizes(question)
@@ -304,11 +301,15 @@ class Retriever:
         """Entries whose title or keywords name `entry_id`'s names (its aspects)."""
         return list(self._family.get(entry_id, ()))
 
-    def _boosts(self, entity_ids: Iterable[str], topic: Optional[str] = None) -> Dict[str, float]:
+    def _boosts(
+        self, entity_ids: Iterable[str], topic: Optional[str] = None, asked: FrozenSet[str] = frozenset()
+    ) -> Dict[str, float]:
         """Entity boost per entry id: the named entry itself, and (a little less) the entries about it.
 
         Boosts add up, so an entry about two things the question names ("spearhead cluster versus IBN",
-        "which cluster pacts did Catalisti and VIL sign") beats the entry of either one.
+        "which cluster pacts did Catalisti and VIL sign") beats the entry of either one. A named thing whose
+        entry does not state the kind of answer asked (`asked`: an amount, a date...) is context, not the
+        subject: it and the entries about it get UNSTATED_KIND_SHARE of the boost.
         """
         boosts: Dict[str, float] = {}
         for named in set(entity_ids):
@@ -318,6 +319,8 @@ class Retriever:
             boost = ENTITY_BOOST if entry.type in NAMED_TYPES else TERM_BOOST
             if topic and entry.topic != topic:
                 boost *= OFF_TOPIC_SHARE
+            if asked and not asked & self._gives[named]:
+                boost *= UNSTATED_KIND_SHARE
             boosts[named] = boosts.get(named, 0.0) + boost
             for member in self._family.get(named, ()):
                 boosts[member] = boosts.get(member, 0.0) + FAMILY_SHARE * boost
