@@ -67,8 +67,15 @@ def reply_with(
 def answer_question(
     dispatcher: CollectingDispatcher, tracker: Tracker, kb: KnowledgeBase, topic: Optional[str]
 ) -> List[EventType]:
-    """Send the best entry for the latest message, or the topic overview when nothing specific fits."""
+    """Send the best entry for the latest message, or the topic overview when nothing specific fits.
+
+    A question about another country ("how do I start a business in France?") that no entry answers surely
+    gets the reply on other countries' company law, not the closest Flemish entry.
+    """
     hit = find_answer(tracker, kb, topic)
+    if (hit is None or not hit.confident) and kb.cues.only_abroad(typed_text(tracker)):
+        dispatcher.utter_message(response="utter_out_of_scope_abroad")
+        return []
     if hit:
         return reply_with(dispatcher, tracker, kb, hit)
     overview = kb.overview(topic or "agency")

@@ -63,6 +63,12 @@ def _both_languages(data: dict, key: str = "") -> List[str]:
     return items
 
 
+def _countries(abroad: dict, home: dict) -> List[str]:
+    """The items of abroad.yml that name a country or a foreign company form (not "abroad" itself)."""
+    generic = {fold(str(w)) for w in _both_languages(home.get("not_a_country") or {})}
+    return [w for w in _both_languages(abroad) if fold(str(w).rstrip("*")) not in generic]
+
+
 def _read(path: Path) -> dict:
     return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
 
@@ -77,6 +83,8 @@ class Cues:
     followup_starts: Tuple[str, ...]
     followup_max_words: int
     generic: FrozenSet[str]
+    home: CueList
+    country: CueList
 
     @classmethod
     def load(cls, directory: Path) -> "Cues":
@@ -89,6 +97,8 @@ class Cues:
             followup_starts=tuple(sorted({fold(s) for s in _both_languages(followups, "starts") if fold(s)})),
             followup_max_words=int(followups.get("max_words", 8)),
             generic=frozenset(fold(w) for w in _both_languages(_read(directory / "generic_words.yml"))),
+            home=CueList.of(_both_languages(_read(directory / "home.yml"))),
+            country=CueList.of(_countries(_read(directory / "abroad.yml"), _read(directory / "home.yml"))),
         )
 
     def is_sensitive(self, text: str) -> bool:
@@ -98,6 +108,10 @@ class Cues:
     def names_abroad(self, text: str) -> bool:
         """The message is about another country or a foreign company form."""
         return self.abroad.found_in(text)
+
+    def only_abroad(self, text: str) -> bool:
+        """The message names another country and nothing that places it in Flanders or Belgium."""
+        return self.country.found_in(text) and not self.home.found_in(text)
 
     def looks_like_followup(self, text: str) -> bool:
         """A short message that refers back ("how long does that take?") or continues ("and in Gent?")."""

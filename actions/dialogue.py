@@ -88,7 +88,8 @@ class ActionOutOfScope(Action):
     an entry surely is answered if it names one of the agency's measures, permits or clusters, if the
     out-of-scope verdict was unsure, or if the entry is one that says where to go. A question about
     another country's company law (`out_of_scope_abroad`, or a country named) gets the reply that says what
-    the agency does do for it.
+    the agency does do for it. An unsure out-of-scope verdict on a message that describes a sensitive situation
+    (a dispute, debts) gets the advisor handoff, as a confidential message would.
     """
 
     def name(self) -> Text:
@@ -104,12 +105,17 @@ class ActionOutOfScope(Action):
         kb = knowledge_base()
         text = typed_text(tracker)
         abroad = intent == ABROAD_INTENT or kb.cues.names_abroad(text)
+        unsure = intent_confidence(tracker) < OUT_OF_SCOPE_UNSURE
+        if unsure and not abroad and text and kb.cues.is_sensitive(text):
+            # "our landlord keeps the deposit and threatens us with a lawyer": a dispute, not small talk
+            dispatcher.utter_message(response="utter_confidential_intro")
+            dispatcher.utter_message(response="utter_handoff_intro")
+            return [SlotSet("sensitive", True), FollowupAction("handoff_form")]
         hit = followup_hit(tracker, kb)
         entities = (tracker.latest_message or {}).get("entities") or []
         if hit is None and not abroad and text:
             found = kb.find(text, None, entities)
             if found and found.confident:
-                unsure = intent_confidence(tracker) < OUT_OF_SCOPE_UNSURE
                 referral = found.entry.topic == REFERRAL_TOPIC
                 hit = found if kb.names_an_entry(entities) or unsure or referral else None
         if hit:

@@ -249,6 +249,33 @@ def test_an_out_of_scope_question_that_an_entry_refers_elsewhere_gets_that_refer
     assert responses[0] == "utter_answer" and messages[0]["title"].startswith("Personal income tax return")
 
 
+def test_an_unsure_out_of_scope_verdict_on_a_dispute_reaches_the_advisor(kb: KnowledgeBase) -> None:
+    text = "our landlord refuses to return the deposit and is threatening us with a lawyer"
+    events, responses, _ = run(ActionOutOfScope(), with_confidence(tracker(text, "out_of_scope"), 0.55))
+    assert responses == ["utter_confidential_intro", "utter_handoff_intro"]
+    assert events == [SlotSet("sensitive", True), FollowupAction("handoff_form")]
+    # a sure out-of-scope verdict is not second-guessed by the word list
+    events, responses, _ = run(ActionOutOfScope(), with_confidence(tracker(text, "out_of_scope"), 0.95))
+    assert responses == ["utter_out_of_scope"]
+
+
+def test_a_question_about_another_country_without_a_sure_answer_gets_the_other_country_reply(
+    kb: KnowledgeBase,
+) -> None:
+    message = tracker("what must I do to open a shop in France", "ask_startup")
+    events, responses, _ = run(ActionAnswerQuestion(), message)
+    assert events == [] and responses == ["utter_out_of_scope_abroad"]
+    # someone from abroad settling here asks a Flemish question
+    events, responses, _ = run(
+        ActionAnswerQuestion(), tracker("I'm French, what does registration cost in Ghent?", "ask_startup")
+    )
+    assert responses[0] in ("utter_answer", "utter_answer_closest")
+    # growing abroad is export, a Flemish question: "abroad" names no country
+    text = "we want to hire an export manager to grow abroad, what does registration cost"
+    events, responses, _ = run(ActionAnswerQuestion(), tracker(text, "ask_startup"))
+    assert "utter_out_of_scope_abroad" not in responses
+
+
 def test_an_insult_gets_the_calm_reply_even_when_it_names_a_topic(kb: KnowledgeBase) -> None:
     previous = {"last_entry": "registration_cost", "last_topic": "startup"}
     message = tracker("your answer about the registration cost was rubbish", "out_of_scope_abuse", slots=previous)
