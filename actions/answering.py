@@ -21,6 +21,15 @@ from .replies import TOPIC_OF_INTENT, send_answer
 
 # a message with fewer content words than this is too vague to answer when the classifier was unsure
 MIN_CONTENT_WORDS = 3
+# Below this intent confidence the topic that steered retrieval was a guess, so an answer is at most "the
+# closest information": a confident answer needs both the question's topic and its entry to be sure.
+INTENT_SURE = 0.6
+
+
+def intent_is_sure(tracker: Tracker) -> bool:
+    """Whether the classifier was sure of the latest message's intent (a button click always is)."""
+    intent = (tracker.latest_message or {}).get("intent") or {}
+    return float(intent.get("confidence") or 0.0) >= INTENT_SURE
 
 
 def typed_text(tracker: Tracker) -> str:
@@ -52,7 +61,7 @@ def find_answer(tracker: Tracker, kb: KnowledgeBase, topic: Optional[str]) -> Op
     message = tracker.latest_message or {}
     entities: List[Dict[str, Any]] = message.get("entities") or []
     text = typed_text(tracker)
-    return kb.find(text, topic, entities) if (text or entities) else None
+    return kb.find(text, topic, entities, intent_is_sure(tracker)) if (text or entities) else None
 
 
 def reply_with(
@@ -111,7 +120,7 @@ def answer_if_specific(
         text = typed_text(tracker)
         if len(kb.cues.content_words(text, kb.stopwords)) < (1 if situation else MIN_CONTENT_WORDS):
             return None
-        hit = kb.find(text, topic, (tracker.latest_message or {}).get("entities") or [])
+        hit = kb.find(text, topic, (tracker.latest_message or {}).get("entities") or [], intent_is_sure(tracker))
     if hit is None or (only_sure and not hit.confident):
         return None
     return reply_with(dispatcher, tracker, kb, hit, followup)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from .answering import answer_if_specific, followup_hit, reply_with, typed_text
+from .answering import answer_if_specific, followup_hit, intent_is_sure, reply_with, typed_text
 from .feedback import intent_of
 from .knowledge.base import knowledge_base
 
@@ -117,7 +118,9 @@ class ActionOutOfScope(Action):
             found = kb.find(text, None, entities)
             if found and found.confident:
                 referral = found.entry.topic == REFERRAL_TOPIC
-                hit = found if kb.names_an_entry(entities) or unsure or referral else None
+                if kb.names_an_entry(entities) or unsure or referral:
+                    # a sure entry for a message whose intent was a guess is still only the closest information
+                    hit = found if intent_is_sure(tracker) else replace(found, confident=False)
         if hit:
             return reply_with(dispatcher, tracker, kb, hit)
         if abroad:

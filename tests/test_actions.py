@@ -225,8 +225,11 @@ def with_confidence(tracker_: Tracker, confidence: float) -> Tracker:
 
 def test_an_unsure_out_of_scope_verdict_on_a_question_with_a_sure_answer_gets_the_answer(kb: KnowledgeBase) -> None:
     question = "what is the registration fee, what does registration cost?"
-    events, responses, messages = run(ActionOutOfScope(), with_confidence(tracker(question, "out_of_scope"), 0.5))
+    events, responses, messages = run(ActionOutOfScope(), with_confidence(tracker(question, "out_of_scope"), 0.65))
     assert responses[0] == "utter_answer" and messages[0]["title"] == "What registration costs"
+    # a verdict that was a mere guess: the same entry, as the closest information
+    events, responses, messages = run(ActionOutOfScope(), with_confidence(tracker(question, "out_of_scope"), 0.5))
+    assert responses[0] == "utter_answer_closest" and messages[0]["title"] == "What registration costs"
     # the same verdict when the classifier is sure: declined, the knowledge is not searched for an answer
     events, responses, _ = run(ActionOutOfScope(), with_confidence(tracker(question, "out_of_scope"), 0.95))
     assert events == [] and responses == ["utter_out_of_scope"]
@@ -247,6 +250,14 @@ def test_an_out_of_scope_question_that_an_entry_refers_elsewhere_gets_that_refer
     finally:
         set_knowledge_base(None)
     assert responses[0] == "utter_answer" and messages[0]["title"].startswith("Personal income tax return")
+
+
+def test_an_answer_is_only_as_sure_as_the_intent_that_chose_its_topic(kb: KnowledgeBase) -> None:
+    question = "what is the registration fee, what does registration cost?"
+    _, responses, _ = run(ActionAnswerQuestion(), with_confidence(tracker(question, "ask_startup"), 0.9))
+    assert responses[0] == "utter_answer"
+    _, responses, messages = run(ActionAnswerQuestion(), with_confidence(tracker(question, "ask_startup"), 0.5))
+    assert responses[0] == "utter_answer_closest" and messages[0]["title"] == "What registration costs"
 
 
 def test_an_unsure_out_of_scope_verdict_on_a_dispute_reaches_the_advisor(kb: KnowledgeBase) -> None:

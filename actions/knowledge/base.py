@@ -68,14 +68,19 @@ class KnowledgeBase:
                 ids.append(resolved)
         return ids
 
-    def find(self, question: str, topic: Optional[str], entities: Iterable[dict]) -> Optional[Hit]:
-        """The entry answering `question` (a button's entry_id decides outright), or None."""
+    def find(
+        self, question: str, topic: Optional[str], entities: Iterable[dict], may_be_sure: bool = True
+    ) -> Optional[Hit]:
+        """The entry answering `question` (a button's entry_id decides outright), or None.
+
+        `may_be_sure` False: the answer is at most "the closest information" (the intent was a guess).
+        """
         entities = list(entities)
         for ent in entities:
             if ent.get("entity") == "entry_id" and ent.get("value") in self.entries:
                 return Hit(self.entries[ent["value"]], 1.0)
         context = [str(e.get("value", "")) for e in entities if e.get("entity") in CONTEXT_LABELS]
-        return self.retriever.best(question, topic, self.entity_ids(entities), context)
+        return self.retriever.best(question, topic, self.entity_ids(entities), context, may_be_sure=may_be_sure)
 
     def names_an_entry(self, entities: Iterable[dict]) -> bool:
         """Whether the message names a measure, permit or cluster of its own (then it is not a follow-up)."""

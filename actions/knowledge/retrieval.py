@@ -333,13 +333,17 @@ class Retriever:
         entity_ids: Iterable[str] = (),
         context: Iterable[str] = (),
         extra: Optional[Dict[str, float]] = None,
+        may_be_sure: bool = True,
     ) -> Optional[Hit]:
-        """The best entry, marked confident or not; None when even the best is too weak to offer."""
+        """The best entry, marked confident or not; None when even the best is too weak to offer.
+
+        `may_be_sure` False: never confident (the caller knows the question itself was not understood surely).
+        """
         hits = self.rank(question, topic, entity_ids, context, extra)
         if not hits or hits[0].score < self.tentative:
             return None
         top = hits[0]
-        if self.is_confident(top, hits[1:]):
+        if may_be_sure and self.is_confident(top, hits[1:]):
             return Hit(top.entry, top.score)
         floor = max(self.tentative, ALTERNATIVE_SHARE * top.score)
         alternative = hits[1].entry if len(hits) > 1 and hits[1].score >= floor else None
