@@ -85,6 +85,7 @@ class Cues:
     generic: FrozenSet[str]
     home: CueList
     country: CueList
+    stop: CueList
 
     @classmethod
     def load(cls, directory: Path) -> "Cues":
@@ -99,6 +100,7 @@ class Cues:
             generic=frozenset(fold(w) for w in _both_languages(_read(directory / "generic_words.yml"))),
             home=CueList.of(_both_languages(_read(directory / "home.yml"))),
             country=CueList.of(_countries(_read(directory / "abroad.yml"), _read(directory / "home.yml"))),
+            stop=CueList.of(_both_languages(_read(directory / "stop_words.yml"))),
         )
 
     def is_sensitive(self, text: str) -> bool:
@@ -108,6 +110,10 @@ class Cues:
     def names_abroad(self, text: str) -> bool:
         """The message is about another country or a foreign company form."""
         return self.abroad.found_in(text)
+
+    def asks_to_stop(self, text: str) -> bool:
+        """The message says in words that the person wants to stop the questions."""
+        return self.stop.found_in(text)
 
     def only_abroad(self, text: str) -> bool:
         """The message names another country and nothing that places it in Flanders or Belgium."""

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, List, Optional, Text, Tuple
+from typing import Any, Callable, Dict, List, Optional, Text, Tuple
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from ..answering import answer_if_specific, typed_text
+from ..handoff.contact import clean_name, clean_summary
 from ..knowledge.base import KnowledgeBase, knowledge_base
 from ..knowledge.entry import Entry
 from ..replies import GUIDE_OF_TOPIC, language_of, send_checklist, send_guidance
@@ -27,6 +28,11 @@ TOPIC_OF_GUIDE = {guide: topic for topic, guide in GUIDE_OF_TOPIC.items()}
 # The form question whose answer decides what fits: a request that already answers it names a situation.
 SITUATION_SLOT = {"cluster": "cluster_domain", "permit": "permit_activity"}
 HANDOFF_SLOTS = ["handoff_consent", "contact_name", "contact", "contact_language", "case_summary", "handoff_reason"]
+# the handoff questions answered in free text, with the check the form applies to an answer
+HANDOFF_FREE_TEXT: Dict[str, Callable[[str], Optional[str]]] = {
+    "contact_name": clean_name,
+    "case_summary": clean_summary,
+}
 MAX_RECOMMENDATIONS = 4
 _FIRST_SENTENCE = re.compile(r"^(.+?[.!?])(\s|$)")
 
@@ -169,7 +175,9 @@ class ActionCancelForm(Action):
     """Stops the active form and forgets its answers; says so when the user asked to stop.
 
     An answer to the question the form asked is never taken for "stop", whatever the classifier made of it
-    (a bare "established" has been classed as stop): it is filled in and the form goes on.
+    (a bare "established" has been classed as stop, a name typed for the advisor too): it is filled in and the
+    form goes on. For the handoff's free-text questions (name, description) any answer that does not ask to
+    stop in words (knowledge/understanding/stop_words.yml) is the answer.
     """
 
     def name(self) -> Text:
@@ -184,6 +192,10 @@ class ActionCancelForm(Action):
         if form in GUIDED_FORMS and requested and text:
             answer = option_parser().parse(requested, text)
             if answer:
+                return [SlotSet(requested, answer), FollowupAction(form)]
+        if form == "handoff_form" and requested in HANDOFF_FREE_TEXT and text:
+            answer = HANDOFF_FREE_TEXT[requested](text)
+            if answer and not knowledge_base().cues.asks_to_stop(text):
                 return [SlotSet(requested, answer), FollowupAction(form)]
         slots = HANDOFF_SLOTS if form == "handoff_form" else form_slots(domain, form or "")
         if (tracker.latest_message.get("intent") or {}).get("name") == "stop":
