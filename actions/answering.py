@@ -104,7 +104,6 @@ def answer_if_specific(
     only_sure: bool = False,
     topic: Optional[str] = None,
     situation: bool = False,
-    min_score: float = 0.0,
 ) -> Optional[List[EventType]]:
     """Answer a message that asks something specific, where the intent alone would lead elsewhere.
 
@@ -114,7 +113,7 @@ def answer_if_specific(
     None is returned, so the caller does what the intent asks. `only_sure`: answer only a confident match
     (before an advisor offer, a hedged side answer would be noise). `topic`: the topic the message is about, if
     known; `situation`: the message names the asker's field or activity ("we make bioplastics, which cluster?"),
-    which is specific however few other words it has; `min_score`: the least retrieval score worth offering.
+    which is specific however few other words it has.
     """
     hit = followup_hit(tracker, kb)
     if hit is None:
@@ -122,7 +121,7 @@ def answer_if_specific(
         if len(kb.cues.content_words(text, kb.stopwords)) < (1 if situation else MIN_CONTENT_WORDS):
             return None
         hit = kb.find(text, topic, (tracker.latest_message or {}).get("entities") or [], intent_is_sure(tracker))
-    if hit is None or (only_sure and not hit.confident) or hit.score < min_score:
+    if hit is None or (only_sure and not hit.confident):
         return None
     return reply_with(dispatcher, tracker, kb, hit, followup)
 

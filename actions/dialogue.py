@@ -14,11 +14,6 @@ from .feedback import intent_of
 from .knowledge.base import knowledge_base
 
 FALLBACKS_BEFORE_HANDOFF = 2
-# A message the classifier did not understand gets an entry only when it matches it this well: between the
-# weakest offer (0.10) and a sure answer (0.24). On the development sets the right entries of not-understood
-# questions scored 0.20-0.22 and the unrelated ones offered for private questions 0.12-0.13 ("a renovation
-# premium for my bathroom" got the entry on selling home-made meals).
-FALLBACK_MIN_SCORE = 0.16
 
 
 class ActionSwitchLanguage(Action):
@@ -59,7 +54,7 @@ class ActionHandleFallback(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         """Execute the action (see the class docstring); returns the events to apply."""
-        answered = answer_if_specific(dispatcher, tracker, knowledge_base(), min_score=FALLBACK_MIN_SCORE)
+        answered = answer_if_specific(dispatcher, tracker, knowledge_base())
         if answered is not None:
             return answered
         if consecutive_fallbacks(tracker) >= FALLBACKS_BEFORE_HANDOFF and not tracker.get_slot("case_id"):

@@ -32,8 +32,6 @@ from actions.handoff.actions import ActionFinishHandoff, ActionRestart, ActionSe
 from actions.handoff.form import ValidateHandoffForm, consent_answer
 from actions.knowledge.base import KnowledgeBase, set_knowledge_base
 from actions.knowledge.entry import Entry
-from actions.knowledge.loader import load_entries
-from actions.paths import KNOWLEDGE_DIR
 from cases import store as case_store
 
 ALWAYS_OPEN = "timezone: Europe/Brussels\nhours: {%s}\n" % ", ".join(
@@ -303,27 +301,6 @@ def test_first_miss_asks_to_rephrase(kb: KnowledgeBase) -> None:
     events, responses, _ = run(ActionHandleFallback(), tracker("blorp", "nlu_fallback", events=[user("hi", "greet")]))
     assert events == []
     assert responses == ["utter_please_rephrase"]
-
-
-@pytest.mark.parametrize(
-    "text, entry_id",
-    [
-        ("how many digits does an enterprise number have", "kbo_enterprise_number"),
-        # match one word of some entry, but are about something else: asked to rephrase, not given that entry
-        ("what does a holiday flight to Spain cost in summer", None),
-        ("hoeveel kost een nieuwe fiets voor mijn zoon", None),
-    ],
-)
-def test_a_not_understood_question_gets_an_entry_only_if_it_matches_it_well(text: str, entry_id: Optional[str]) -> None:
-    set_knowledge_base(KnowledgeBase(load_entries(KNOWLEDGE_DIR)))
-    try:
-        events, responses, _ = run(ActionHandleFallback(), with_confidence(tracker(text, "nlu_fallback"), 0.4))
-    finally:
-        set_knowledge_base(None)
-    if entry_id:
-        assert responses[0] == "utter_answer_closest" and SlotSet("last_entry", entry_id) in events
-    else:
-        assert responses == ["utter_please_rephrase"]
 
 
 def test_second_miss_in_a_row_offers_an_advisor(kb: KnowledgeBase) -> None:
