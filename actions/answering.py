@@ -26,10 +26,14 @@ MIN_CONTENT_WORDS = 3
 INTENT_SURE = 0.6
 
 
+def intent_confidence(tracker: Tracker) -> float:
+    """The classifier's confidence in the latest message's intent (1.0 for a button click)."""
+    return float(((tracker.latest_message or {}).get("intent") or {}).get("confidence") or 0.0)
+
+
 def intent_is_sure(tracker: Tracker) -> bool:
     """Whether the classifier was sure of the latest message's intent (a button click always is)."""
-    intent = (tracker.latest_message or {}).get("intent") or {}
-    return float(intent.get("confidence") or 0.0) >= INTENT_SURE
+    return intent_confidence(tracker) >= INTENT_SURE
 
 
 def typed_text(tracker: Tracker) -> str:

@@ -91,15 +91,16 @@ class Cues:
     def load(cls, directory: Path) -> "Cues":
         """Read the lists from `directory` (knowledge/understanding)."""
         followups = _read(directory / "followups.yml")
+        abroad, home = _read(directory / "abroad.yml"), _read(directory / "home.yml")
         return cls(
             sensitive=CueList.of(_both_languages(_read(directory / "sensitive.yml"))),
-            abroad=CueList.of(_both_languages(_read(directory / "abroad.yml"))),
+            abroad=CueList.of(_both_languages(abroad)),
             followup_refers=CueList.of(_both_languages(followups, "refers")),
             followup_starts=tuple(sorted({fold(s) for s in _both_languages(followups, "starts") if fold(s)})),
             followup_max_words=int(followups.get("max_words", 8)),
             generic=frozenset(fold(w) for w in _both_languages(_read(directory / "generic_words.yml"))),
-            home=CueList.of(_both_languages(_read(directory / "home.yml"))),
-            country=CueList.of(_countries(_read(directory / "abroad.yml"), _read(directory / "home.yml"))),
+            home=CueList.of(_both_languages(home)),
+            country=CueList.of(_countries(abroad, home)),
             stop=CueList.of(_both_languages(_read(directory / "stop_words.yml"))),
         )
 

@@ -9,7 +9,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from .answering import answer_if_specific, followup_hit, intent_is_sure, reply_with, typed_text
+from .answering import answer_if_specific, followup_hit, intent_confidence, intent_is_sure, reply_with, typed_text
 from .feedback import intent_of
 from .knowledge.base import knowledge_base
 
@@ -74,10 +74,6 @@ OUT_OF_SCOPE_UNSURE = 0.7
 # because pointing to the right office is what the agency would do.
 REFERRAL_TOPIC = "agency"
 
-
-def intent_confidence(tracker: Tracker) -> float:
-    """The classifier's confidence in the latest message's intent."""
-    return float(((tracker.latest_message or {}).get("intent") or {}).get("confidence") or 0.0)
 
 
 class ActionOutOfScope(Action):

@@ -184,8 +184,11 @@ class ConversationStore(SQLTrackerStore):
         """
         await self.stream_events(tracker)
         remembered = self.cache.owner_of(tracker)
-        new_events = list(tracker.events)[remembered.stored :] if remembered is not None else None
-        known = (new_events, remembered.fingerprint) if remembered is not None and new_events is not None else None
+        new_events: Optional[List[Any]] = None
+        known: Optional[Tuple[List[Any], Fingerprint]] = None
+        if remembered is not None:
+            new_events = list(tracker.events)[remembered.stored :]
+            known = (new_events, remembered.fingerprint)
         fingerprint = await asyncio.to_thread(self._write, tracker, known)
         if new_events is not None and fingerprint is not None and not starts_a_session(new_events):
             self.cache.put(tracker, fingerprint)

@@ -59,8 +59,8 @@ def chosen_guide(tracker: Tracker) -> Optional[str]:
 def names_situation(tracker: Tracker, guide: Optional[str]) -> bool:
     """Whether a typed guidance request names the field or activity that decides the answer ("bioplastics")."""
     slot = SITUATION_SLOT.get(guide or "")
-    text = (tracker.latest_message or {}).get("text") or ""
-    return bool(slot and text and not text.startswith("/") and option_parser().parse(slot, text))
+    text = typed_text(tracker)
+    return bool(slot and text and option_parser().parse(slot, text))
 
 
 class ActionStartGuidance(Action):

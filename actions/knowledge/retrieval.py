@@ -143,7 +143,7 @@ def load_domain_words(path: Path) -> Dict[str, List[str]]:
 
 
 def asker_domains(folded_question: str, domain_words: Dict[str, List[str]]) -> Set[str]:
-    """The cluster domains a folded question names (whole words)."""
+    """The cluster domains a folded question names (whole words; long words also inside compounds)."""
     return {d for d, words in domain_words.items() if any(mentions(folded_question, w) for w in words)}
 
 
