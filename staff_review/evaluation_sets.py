@@ -1,6 +1,6 @@
 """Which texts must never become training data, and the folded comparison that finds them.
 
-The held-out NLU files (`tests/*holdout*`), the frozen blind set (`tests/blind/`), the shared development set
+The held-out NLU files (`tests/*holdout*`), the frozen blind sets (`tests/blind/`: cases and NLU), the shared development set
 (`../shared/eval/`) and the own retrieval questions (`tests/retrieval*`) measure the assistant; a text from them
 in `data/` or in the reviewed knowledge questions would make those figures lie. Texts are compared folded
 (case, accents, punctuation and spacing ignored), so near-duplicates meet. The merge refuses such texts and
@@ -46,8 +46,9 @@ def training_examples(data_dir: Path = ROOT / "data") -> Set[str]:
 
 
 def holdout_files(root: Path = ROOT) -> List[Path]:
-    """The held-out NLU files (every tests/*holdout*.yml)."""
-    return sorted((Path(root) / "tests").glob("*holdout*.yml"))
+    """The held-out NLU files (every tests/*holdout*.yml) and the frozen blind NLU files (tests/blind/nlu_blind_*)."""
+    tests = Path(root) / "tests"
+    return sorted([*tests.glob("*holdout*.yml"), *tests.glob("blind/nlu_blind_*.yml")])
 
 
 def case_files(root: Path = ROOT) -> List[Path]:
