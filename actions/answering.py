@@ -14,6 +14,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from .confidence import INTENT_SURE
 from .knowledge.base import KnowledgeBase, knowledge_base
 from .knowledge.entry import Entry
 from .knowledge.retrieval import Hit
@@ -21,9 +22,6 @@ from .replies import TOPIC_OF_INTENT, send_answer
 
 # a message with fewer content words than this is too vague to answer when the classifier was unsure
 MIN_CONTENT_WORDS = 3
-# Below this intent confidence the topic that steered retrieval was a guess, so an answer is at most "the
-# closest information": a confident answer needs both the question's topic and its entry to be sure.
-INTENT_SURE = 0.6
 
 
 def intent_confidence(tracker: Tracker) -> float:

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from .answering import answer_if_specific, followup_hit, intent_confidence, intent_is_sure, reply_with, typed_text
+from .confidence import OUT_OF_SCOPE_UNSURE
 from .feedback import intent_of
-from .knowledge.base import knowledge_base
+from .knowledge.base import KnowledgeBase, knowledge_base
 
 FALLBACKS_BEFORE_HANDOFF = 2
 
@@ -42,10 +43,25 @@ def consecutive_fallbacks(tracker: Tracker) -> int:
     return count
 
 
+def escalate_if_sensitive(dispatcher: CollectingDispatcher, kb: KnowledgeBase, text: str) -> Optional[List[EventType]]:
+    """The confidential handoff for a message the classifier was unsure of that describes a sensitive situation.
+
+    "Our landlord keeps the deposit and threatens us with a lawyer" is a dispute, not small talk or a
+    message to rephrase. None when the text names no sensitive situation.
+    """
+    if not text or not kb.cues.is_sensitive(text):
+        return None
+    dispatcher.utter_message(response="utter_confidential_intro")
+    dispatcher.utter_message(response="utter_handoff_intro")
+    return [SlotSet("sensitive", True), FollowupAction("handoff_form")]
+
+
 class ActionHandleFallback(Action):
     """Answers a follow-up or a specific question that matches an entry; else asks to rephrase or offers an advisor.
 
     The first miss asks to rephrase; the second miss in a row offers an advisor (starts the handoff questions).
+    A message the classifier could not place, that no entry answers and that describes a sensitive situation
+    (a dispute, debts) goes to an advisor at once, as an unsure out-of-scope verdict on it does.
     """
 
     def name(self) -> Text:
@@ -54,9 +70,13 @@ class ActionHandleFallback(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         """Execute the action (see the class docstring); returns the events to apply."""
-        answered = answer_if_specific(dispatcher, tracker, knowledge_base())
+        kb = knowledge_base()
+        answered = answer_if_specific(dispatcher, tracker, kb)
         if answered is not None:
             return answered
+        escalated = escalate_if_sensitive(dispatcher, kb, typed_text(tracker))
+        if escalated is not None:
+            return escalated
         if consecutive_fallbacks(tracker) >= FALLBACKS_BEFORE_HANDOFF and not tracker.get_slot("case_id"):
             dispatcher.utter_message(response="utter_handoff_intro")
             return [SlotSet("handoff_reason", "not_understood"), FollowupAction("handoff_form")]
@@ -66,14 +86,10 @@ class ActionHandleFallback(Action):
 
 ABUSE_INTENT = "out_of_scope_abuse"
 ABROAD_INTENT = "out_of_scope_abroad"
-# An out-of-scope verdict below this confidence is a guess: a message that then matches an entry surely
-# ("wa is da nummer 1700?") is answered instead of declined.
-OUT_OF_SCOPE_UNSURE = 0.7
 # Entries on the agency's own topic say where to go (the 1700 line, the tax administration for a personal tax
 # return, mediation for a dispute): a sure match on one is shown even when the message is out of scope,
 # because pointing to the right office is what the agency would do.
 REFERRAL_TOPIC = "agency"
-
 
 
 class ActionOutOfScope(Action):
@@ -103,11 +119,10 @@ class ActionOutOfScope(Action):
         text = typed_text(tracker)
         abroad = intent == ABROAD_INTENT or kb.cues.names_abroad(text)
         unsure = intent_confidence(tracker) < OUT_OF_SCOPE_UNSURE
-        if unsure and not abroad and text and kb.cues.is_sensitive(text):
-            # "our landlord keeps the deposit and threatens us with a lawyer": a dispute, not small talk
-            dispatcher.utter_message(response="utter_confidential_intro")
-            dispatcher.utter_message(response="utter_handoff_intro")
-            return [SlotSet("sensitive", True), FollowupAction("handoff_form")]
+        if unsure and not abroad:
+            escalated = escalate_if_sensitive(dispatcher, kb, text)
+            if escalated is not None:
+                return escalated
         hit = followup_hit(tracker, kb)
         entities = (tracker.latest_message or {}).get("entities") or []
         if hit is None and not abroad and text:

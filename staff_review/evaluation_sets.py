@@ -1,8 +1,8 @@
 """Which texts must never become training data, and the folded comparison that finds them.
 
-The held-out NLU files (`tests/*holdout*`), the frozen blind sets (`tests/blind/`: cases and NLU), the shared development set
-(`../shared/eval/`) and the own retrieval questions (`tests/retrieval*`) measure the assistant; a text from them
-in `data/` or in the reviewed knowledge questions would make those figures lie. Texts are compared folded
+The held-out NLU files (`tests/*holdout*`), the frozen blind sets (`tests/blind/`: cases and NLU), the shared
+development set (`../shared/eval/`) and the own retrieval questions (`tests/retrieval*`) measure the assistant; a
+text from them in `data/` or in the reviewed knowledge questions would make those figures lie. Texts are compared folded
 (case, accents, punctuation and spacing ignored), so near-duplicates meet. The merge refuses such texts and
 `tests/test_rasa_cli.py` checks the training data with the same functions. Nothing here shows the texts: it
 only answers whether a text is one of them.

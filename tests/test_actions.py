@@ -25,6 +25,7 @@ from rasa_sdk.events import (
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answering import ActionAnswerQuestion, ActionConfidentialIntro
+from actions.confidence import INTENT_SURE, OUT_OF_SCOPE_UNSURE
 from actions.dialogue import ActionHandleFallback, ActionOutOfScope
 from actions.guidance.advice import ActionCancelForm
 from actions.handoff import cases as handoff_cases
@@ -225,10 +226,12 @@ def with_confidence(tracker_: Tracker, confidence: float) -> Tracker:
 
 def test_an_unsure_out_of_scope_verdict_on_a_question_with_a_sure_answer_gets_the_answer(kb: KnowledgeBase) -> None:
     question = "what is the registration fee, what does registration cost?"
-    events, responses, messages = run(ActionOutOfScope(), with_confidence(tracker(question, "out_of_scope"), 0.65))
+    unsure = (INTENT_SURE + OUT_OF_SCOPE_UNSURE) / 2  # not sure it is out of scope, sure enough of the intent
+    events, responses, messages = run(ActionOutOfScope(), with_confidence(tracker(question, "out_of_scope"), unsure))
     assert responses[0] == "utter_answer" and messages[0]["title"] == "What registration costs"
     # a verdict that was a mere guess: the same entry, as the closest information
-    events, responses, messages = run(ActionOutOfScope(), with_confidence(tracker(question, "out_of_scope"), 0.5))
+    guess = INTENT_SURE - 0.05
+    events, responses, messages = run(ActionOutOfScope(), with_confidence(tracker(question, "out_of_scope"), guess))
     assert responses[0] == "utter_answer_closest" and messages[0]["title"] == "What registration costs"
     # the same verdict when the classifier is sure: declined, the knowledge is not searched for an answer
     events, responses, _ = run(ActionOutOfScope(), with_confidence(tracker(question, "out_of_scope"), 0.95))
@@ -256,18 +259,30 @@ def test_an_answer_is_only_as_sure_as_the_intent_that_chose_its_topic(kb: Knowle
     question = "what is the registration fee, what does registration cost?"
     _, responses, _ = run(ActionAnswerQuestion(), with_confidence(tracker(question, "ask_startup"), 0.9))
     assert responses[0] == "utter_answer"
-    _, responses, messages = run(ActionAnswerQuestion(), with_confidence(tracker(question, "ask_startup"), 0.5))
+    guess = INTENT_SURE - 0.05
+    _, responses, messages = run(ActionAnswerQuestion(), with_confidence(tracker(question, "ask_startup"), guess))
     assert responses[0] == "utter_answer_closest" and messages[0]["title"] == "What registration costs"
 
 
 def test_an_unsure_out_of_scope_verdict_on_a_dispute_reaches_the_advisor(kb: KnowledgeBase) -> None:
     text = "our landlord refuses to return the deposit and is threatening us with a lawyer"
-    events, responses, _ = run(ActionOutOfScope(), with_confidence(tracker(text, "out_of_scope"), 0.55))
+    unsure = OUT_OF_SCOPE_UNSURE - 0.05
+    events, responses, _ = run(ActionOutOfScope(), with_confidence(tracker(text, "out_of_scope"), unsure))
     assert responses == ["utter_confidential_intro", "utter_handoff_intro"]
     assert events == [SlotSet("sensitive", True), FollowupAction("handoff_form")]
     # a sure out-of-scope verdict is not second-guessed by the word list
     events, responses, _ = run(ActionOutOfScope(), with_confidence(tracker(text, "out_of_scope"), 0.95))
     assert responses == ["utter_out_of_scope"]
+
+
+def test_a_dispute_the_classifier_could_not_place_reaches_the_advisor(kb: KnowledgeBase) -> None:
+    text = "our landlord refuses to return the deposit and is threatening us with a lawyer"
+    events, responses, _ = run(ActionHandleFallback(), tracker(text, "nlu_fallback"))
+    assert responses == ["utter_confidential_intro", "utter_handoff_intro"]
+    assert events == [SlotSet("sensitive", True), FollowupAction("handoff_form")]
+    # a message it could not place without a sensitive situation is still asked to be rephrased
+    events, responses, _ = run(ActionHandleFallback(), tracker("our landlord is a nice man", "nlu_fallback"))
+    assert responses == ["utter_please_rephrase"]
 
 
 def test_a_question_about_another_country_without_a_sure_answer_gets_the_other_country_reply(

@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Dict
 
 import pytest
 
@@ -23,6 +24,10 @@ from staff_review.merge import REVIEWED_QUESTIONS, read_questions
 pytestmark = pytest.mark.rasa_cli
 RASA = str(Path(sys.executable).parent / "rasa")
 MIN_MACRO_F1 = 0.90  # measured 0.909 (EN) and 0.934 (NL) on 2026-11-28; the understanding issue asks 0.95
+# the frozen blind NLU files (tests/blind/nlu_blind_*.yml): 0.811 / 0.820 when they were written (2026-11-29),
+# 0.827 / 0.820 with the 0.7 weight; the floor leaves room for retraining noise only
+MIN_BLIND_MACRO_F1 = 0.78
+BLIND_NLU = {"en": "tests/blind/nlu_blind_en.yml", "nl": "tests/blind/nlu_blind_nl.yml"}
 
 
 def rasa(*args: str) -> subprocess.CompletedProcess:
@@ -68,8 +73,29 @@ def test_held_out_nlu_macro_f1(holdout, tmp_path):
     assert f1 >= MIN_MACRO_F1, f"macro F1 {f1:.3f} < {MIN_MACRO_F1}; weakest {worst}"
 
 
-@pytest.mark.parametrize("holdout, lang", [("tests/nlu_holdout.yml", "en"), ("tests/nlu_holdout_nl.yml", "nl")])
-def test_held_out_text_is_not_in_training_data(holdout, lang):
+@pytest.fixture(scope="module")
+def blind_nlu_reports(tmp_path_factory) -> Dict[str, dict]:
+    """Both blind NLU files scored with the trained model, loaded once (Rasa's run_evaluation, as `rasa test nlu`)."""
+    out = tmp_path_factory.mktemp("blind_nlu")
+    args = [sys.executable, "-m", "staff_review.nlu_eval", "--model", str(ROOT / "models" / "assistant.tar.gz")]
+    args += ["--out", str(out), *(f"{lang}={ROOT / path}" for lang, path in BLIND_NLU.items())]
+    result = subprocess.run(args, check=False, cwd=ROOT, capture_output=True, text=True, timeout=900)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    return {lang: json.loads((out / lang / "intent_report.json").read_text()) for lang in BLIND_NLU}
+
+
+@pytest.mark.parametrize("lang", sorted(BLIND_NLU))
+def test_blind_nlu_macro_f1(lang, blind_nlu_reports):
+    f1 = blind_nlu_reports[lang]["macro avg"]["f1-score"]
+    print(f"{BLIND_NLU[lang]}: macro F1 {f1:.3f}")
+    assert f1 >= MIN_BLIND_MACRO_F1, f"blind NLU macro F1 {f1:.3f} < {MIN_BLIND_MACRO_F1}"
+
+
+@pytest.mark.parametrize(
+    "holdout",
+    ["tests/nlu_holdout.yml", "tests/nlu_holdout_nl.yml", *BLIND_NLU.values()],
+)
+def test_held_out_text_is_not_in_training_data(holdout):
     assert not (nlu_examples(ROOT / holdout) & training_examples())
 
 

@@ -17,12 +17,11 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from ..answering import answer_question
+from ..confidence import INTERRUPTION_CONFIDENCE
 from ..feedback import FEEDBACK_INTENTS, record_feedback
 from ..knowledge.base import knowledge_base
 from ..replies import TOPIC_OF_INTENT
 from .options import option_parser
-
-INTERRUPTION_CONFIDENCE = 0.6
 
 Validator = Callable[[Any, CollectingDispatcher, Tracker, DomainDict], Dict[Text, Any]]
 
@@ -78,6 +77,7 @@ class OptionSlotValidation:
 
 class ValidateFinancingForm(OptionSlotValidation, FormValidationAction):
     """Checks the answers of the financing finder."""
+
     def name(self) -> Text:
         """Unique identifier of the action."""
         return "validate_financing_form"
@@ -85,6 +85,7 @@ class ValidateFinancingForm(OptionSlotValidation, FormValidationAction):
 
 class ValidateClusterForm(OptionSlotValidation, FormValidationAction):
     """Checks the answers of the cluster finder."""
+
     def name(self) -> Text:
         """Unique identifier of the action."""
         return "validate_cluster_form"
@@ -92,6 +93,7 @@ class ValidateClusterForm(OptionSlotValidation, FormValidationAction):
 
 class ValidatePermitForm(OptionSlotValidation, FormValidationAction):
     """Checks the answers of the permit check."""
+
     def name(self) -> Text:
         """Unique identifier of the action."""
         return "validate_permit_form"
@@ -99,6 +101,7 @@ class ValidatePermitForm(OptionSlotValidation, FormValidationAction):
 
 class ValidateStartupForm(OptionSlotValidation, FormValidationAction):
     """Checks the answers of the start-up checklist."""
+
     def name(self) -> Text:
         """Unique identifier of the action."""
         return "validate_startup_form"
