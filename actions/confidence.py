@@ -1,19 +1,18 @@
 """The intent-confidence bars the actions judge a classification by, on one scale.
 
-The classifier's confidence is a weighted average of DIET's ranking and the n-gram regression's
-probabilities (config.yml: the regression's weight). The regression's probabilities are flatter than
-DIET's, so its weight sets the scale: when it went from 0.5 to 0.7 each bar below (and the
-FallbackClassifier's threshold in config.yml, 0.4 -> 0.35) was moved to the confidence that the same share
-of the held-out messages fell below before (quantile matching, README "Measured"). Change them together.
+The classifier's confidence is the average of DIET's ranking and the n-gram regression's probabilities
+(config.yml). The regression's probabilities are flatter than DIET's, so its weight sets the scale: a change
+of the weight moves every bar below and the FallbackClassifier's threshold in config.yml (README "Measured":
+the weight 0.7 was tried with the bars moved to match and taken out). Change them together.
 """
 
 from __future__ import annotations
 
 # Below this the topic that steered retrieval was a guess, so an answer is at most "the closest information":
-# a confident answer needs both the question's topic and its entry to be sure. (0.6 at weight 0.5)
-INTENT_SURE = 0.5
+# a confident answer needs both the question's topic and its entry to be sure.
+INTENT_SURE = 0.6
 # An out-of-scope verdict below this is a guess: a message that then matches an entry surely ("wa is da nummer
-# 1700?") is answered instead of declined, and one that describes a dispute reaches an advisor. (0.7)
-OUT_OF_SCOPE_UNSURE = 0.6
-# A topic question typed instead of an answer to a form's question interrupts the form from this on. (0.6)
-INTERRUPTION_CONFIDENCE = 0.5
+# 1700?") is answered instead of declined, and one that describes a dispute reaches an advisor.
+OUT_OF_SCOPE_UNSURE = 0.7
+# A topic question typed instead of an answer to a form's question interrupts the form from this on.
+INTERRUPTION_CONFIDENCE = 0.6

@@ -21,9 +21,7 @@ pytestmark = pytest.mark.servers
 BLIND = ROOT / "tests" / "blind" / "blind_cases.yaml"
 # Measured 2026-11-29 (README "Measured"): answer 0.886, confident-but-wrong 0.019, handoff 1.0, out of scope
 # rejected 0.933, in-domain kept 0.994, others escalated 0.03 in the morning; in the evening answer 0.911,
-# confident-but-wrong 0.013, handoff 1.0, out of scope rejected 0.956, in-domain kept 0.975, others escalated 0.02;
-# in the second session (regression weight 0.7, bars moved with it) answer 0.911, confident-but-wrong 0.013,
-# handoff 1.0, out of scope rejected 0.978, in-domain kept 0.968, others escalated 0.02.
+# confident-but-wrong 0.013, handoff 1.0, out of scope rejected 0.956, in-domain kept 0.975, others escalated 0.02.
 # The floors leave room for retraining noise only; the answer target (>= 0.90) is not yet met and is not
 # pretended here.
 FLOORS = {
