@@ -15,11 +15,13 @@ from staff_review.evaluation_sets import (
     case_files,
     case_texts,
     evaluation_texts,
+    holdout_files,
     nlu_examples,
     overlap,
     training_examples,
 )
 from staff_review.merge import REVIEWED_QUESTIONS, read_questions
+from staff_review.nlu_eval import evaluate_models
 
 pytestmark = pytest.mark.rasa_cli
 RASA = str(Path(sys.executable).parent / "rasa")
@@ -77,11 +79,9 @@ def test_held_out_nlu_macro_f1(holdout, tmp_path):
 def blind_nlu_reports(tmp_path_factory) -> Dict[str, dict]:
     """Both blind NLU files scored with the trained model, loaded once (Rasa's run_evaluation, as `rasa test nlu`)."""
     out = tmp_path_factory.mktemp("blind_nlu")
-    args = [sys.executable, "-m", "staff_review.nlu_eval", "--model", str(ROOT / "models" / "assistant.tar.gz")]
-    args += ["--out", str(out), *(f"{lang}={ROOT / path}" for lang, path in BLIND_NLU.items())]
-    result = subprocess.run(args, check=False, cwd=ROOT, capture_output=True, text=True, timeout=900)
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    return {lang: json.loads((out / lang / "intent_report.json").read_text()) for lang in BLIND_NLU}
+    files = {lang: Path(path) for lang, path in BLIND_NLU.items()}
+    evaluate_models({"active": ROOT / "models" / "assistant.tar.gz"}, out, files)
+    return {lang: json.loads((out / "active" / lang / "intent_report.json").read_text()) for lang in BLIND_NLU}
 
 
 @pytest.mark.parametrize("lang", sorted(BLIND_NLU))
@@ -91,12 +91,9 @@ def test_blind_nlu_macro_f1(lang, blind_nlu_reports):
     assert f1 >= MIN_BLIND_MACRO_F1, f"blind NLU macro F1 {f1:.3f} < {MIN_BLIND_MACRO_F1}"
 
 
-@pytest.mark.parametrize(
-    "holdout",
-    ["tests/nlu_holdout.yml", "tests/nlu_holdout_nl.yml", *BLIND_NLU.values()],
-)
+@pytest.mark.parametrize("holdout", holdout_files(ROOT), ids=lambda p: p.name)
 def test_held_out_text_is_not_in_training_data(holdout):
-    assert not (nlu_examples(ROOT / holdout) & training_examples())
+    assert not (nlu_examples(holdout) & training_examples())
 
 
 @pytest.mark.parametrize("cases_file", EVALUATION_FILES, ids=lambda p: p.name)
