@@ -81,13 +81,14 @@ def send_answer(
     """An entry with its source, framed by how sure the match is, then the follow-up offer.
 
     `certainty`: "sure" (the entry answers the question), "closest" (the nearest information, said as
-    such) or "overview" (nothing specific: the topic overview and an advisor). `alternative`: with
-    "closest", a second entry that fits about as well, offered after the first as "or perhaps";
+    such) or "overview" (nothing specific: the topic overview and an advisor). `alternative`: a second entry
+    that fits about as well (with "sure": another aspect of the same subject), offered after the first as
+    "or perhaps";
     `candidates`: with "closest", the next entries that may answer it, offered as buttons.
     """
     language = language_of(tracker)
     dispatcher.utter_message(response=ANSWER_RESPONSES[certainty], **entry_values(entry, language))
-    if alternative is not None and certainty == "closest":
+    if alternative is not None and certainty in ("sure", "closest"):
         dispatcher.utter_message(response="utter_answer_alternative", **entry_values(alternative, language))
     if candidates and certainty == "closest":
         buttons = [entry_button(candidate, language) for candidate in candidates]

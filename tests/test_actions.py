@@ -33,6 +33,8 @@ from actions.handoff.actions import ActionFinishHandoff, ActionRestart, ActionSe
 from actions.handoff.form import ValidateHandoffForm, consent_answer
 from actions.knowledge.base import KnowledgeBase, set_knowledge_base
 from actions.knowledge.entry import Entry
+from actions.knowledge.loader import load_entries
+from actions.paths import KNOWLEDGE_DIR
 from cases import store as case_store
 
 ALWAYS_OPEN = "timezone: Europe/Brussels\nhours: {%s}\n" % ", ".join(
@@ -160,6 +162,19 @@ def test_a_button_names_its_entry_outright(kb: KnowledgeBase) -> None:
     )
     assert events == [SlotSet("last_topic", "startup"), SlotSet("last_entry", "registration_cost")]
     assert messages[0]["title"] == "What registration costs"
+
+
+def test_a_sure_answer_shows_an_equally_close_aspect_of_the_same_measure_after_it() -> None:
+    """The measure's entry says when one may apply again, its application entry ties: the user gets both."""
+    set_knowledge_base(KnowledgeBase(load_entries(KNOWLEDGE_DIR)))
+    try:
+        named = [{"entity": "measure", "value": "kmo-groeisubsidie"}]
+        question = "kmo-groeisubsidie: when may we apply again after a first one?"
+        _, responses, messages = run(ActionAnswerQuestion(), tracker(question, "ask_financing", entities=named))
+    finally:
+        set_knowledge_base(None)
+    assert responses[:2] == ["utter_answer", "utter_answer_alternative"]
+    assert any("36 months" in m["answer"] for m in messages[:2])
 
 
 def test_unanswerable_question_gets_the_topic_overview_said_honestly(kb: KnowledgeBase) -> None:

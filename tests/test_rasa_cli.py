@@ -25,10 +25,13 @@ from staff_review.nlu_eval import evaluate_models
 
 pytestmark = pytest.mark.rasa_cli
 RASA = str(Path(sys.executable).parent / "rasa")
-MIN_MACRO_F1 = 0.90  # measured 0.909 (EN) and 0.934 (NL) on 2026-11-28; the understanding issue asks 0.95
-# the frozen blind NLU files (tests/blind/nlu_blind_*.yml): 0.811 / 0.820 when they were written (2026-11-29);
-# the floor leaves room for retraining noise only
-MIN_BLIND_MACRO_F1 = 0.78
+# Floors that catch a regression, not the targets (the understanding issue asks 0.95). The same data and seed
+# train a different DIET on a different CPU: held-out 0.913 / 0.936 on one 2-core machine, 0.905 / 0.929 on
+# another (2026-11-29); the floors sit below the lowest seen by that spread.
+MIN_MACRO_F1 = 0.89
+# the frozen blind NLU files (tests/blind/nlu_blind_*.yml): 0.811 / 0.820 when they were written, 0.780 / 0.823
+# with the same data on another machine (2026-11-29)
+MIN_BLIND_MACRO_F1 = 0.75
 BLIND_NLU = {"en": "tests/blind/nlu_blind_en.yml", "nl": "tests/blind/nlu_blind_nl.yml"}
 
 

@@ -122,3 +122,27 @@ def test_a_cluster_question_naming_a_field_prefers_that_fields_cluster(kb):
     assert ranked[0] == "flanders_food"
     unnamed = kb.retriever.rank("which cluster organisation for my company", "clusters")
     assert unnamed[0].entry.id != "flanders_food"
+
+
+@pytest.mark.parametrize(
+    "question, topic, name, both",
+    [
+        # the measure's entry says when one may apply again (after 36 months); its application entry ties
+        (
+            "kmo-groeisubsidie: when may we apply again after a first one?",
+            "financing",
+            "kmo-groeisubsidie",
+            {"kmo_groeisubsidie", "kmo_groeisubsidie_application"},
+        ),
+    ],
+)
+def test_a_sure_answer_with_an_equally_close_aspect_of_the_same_measure_shows_both(kb, question, topic, name, both):
+    hit = kb.find(question, topic, [ruler_entity(kb, name)])
+    assert hit is not None and hit.confident
+    assert hit.alternative is not None and {hit.entry.id, hit.alternative.id} == both
+
+
+def test_a_sure_answer_well_ahead_of_its_aspects_comes_alone(kb):
+    hit = kb.find("what is the sme wallet", "financing", [ruler_entity(kb, "sme wallet")])
+    assert hit is not None and hit.confident and hit.entry.id == "kmo_portefeuille"
+    assert hit.alternative is None
