@@ -115,14 +115,17 @@ def answer_if_specific(
     None is returned, so the caller does what the intent asks. `only_sure`: answer only a confident match
     (before an advisor offer, a hedged side answer would be noise). `topic`: the topic the message is about, if
     known; `situation`: the message names the asker's field or activity ("we make bioplastics, which cluster?"),
-    which is specific however few other words it has.
+    which is specific however few other words it has; so is a message that names a measure, permit or cluster
+    ("wat heb ik nodig voor een dienstenchequebedrijf").
     """
     hit = followup_hit(tracker, kb)
     if hit is None:
         text = typed_text(tracker)
-        if len(kb.cues.content_words(text, kb.stopwords)) < (1 if situation else MIN_CONTENT_WORDS):
+        entities = (tracker.latest_message or {}).get("entities") or []
+        specific = situation or kb.names_an_entry(entities)
+        if len(kb.cues.content_words(text, kb.stopwords)) < (1 if specific else MIN_CONTENT_WORDS):
             return None
-        hit = kb.find(text, topic, (tracker.latest_message or {}).get("entities") or [], intent_is_sure(tracker))
+        hit = kb.find(text, topic, entities, intent_is_sure(tracker))
     if hit is None or (only_sure and not hit.confident):
         return None
     return reply_with(dispatcher, tracker, kb, hit, followup)

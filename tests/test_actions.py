@@ -300,6 +300,22 @@ def test_a_dispute_the_classifier_could_not_place_reaches_the_advisor(kb: Knowle
     assert responses == ["utter_please_rephrase"]
 
 
+def test_a_short_message_the_classifier_could_not_place_that_names_a_permit_gets_its_entry() -> None:
+    """Two content words are too vague to answer on their own, unless one of them names an entry."""
+    set_knowledge_base(KnowledgeBase(load_entries(KNOWLEDGE_DIR)))
+    try:
+        named = [{"entity": "permit", "value": "dienstenchequebedrijf"}]
+        text = "dienstenchequebedrijf beginnen: wat nu?"
+        events, responses, _ = run(ActionHandleFallback(), tracker(text, "nlu_fallback", entities=named))
+        # without the name it stays too vague to answer
+        _, vague, _ = run(ActionHandleFallback(), tracker("bedrijf beginnen: wat nu?", "nlu_fallback"))
+    finally:
+        set_knowledge_base(None)
+    assert responses[0] in ("utter_answer", "utter_answer_closest")
+    assert SlotSet("last_entry", "service_voucher_recognition") in events
+    assert vague == ["utter_please_rephrase"]
+
+
 def test_a_question_about_another_country_without_a_sure_answer_gets_the_other_country_reply(
     kb: KnowledgeBase,
 ) -> None:
