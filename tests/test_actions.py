@@ -164,15 +164,20 @@ def test_a_button_names_its_entry_outright(kb: KnowledgeBase) -> None:
     assert messages[0]["title"] == "What registration costs"
 
 
-def test_a_sure_answer_shows_an_equally_close_aspect_of_the_same_measure_after_it() -> None:
+@pytest.fixture
+def real_kb() -> Iterator[KnowledgeBase]:
+    """The project's own knowledge, handed to the actions as the action server does."""
+    built = KnowledgeBase(load_entries(KNOWLEDGE_DIR))
+    set_knowledge_base(built)
+    yield built
+    set_knowledge_base(None)
+
+
+def test_a_sure_answer_shows_an_equally_close_aspect_of_the_same_measure_after_it(real_kb: KnowledgeBase) -> None:
     """The measure's entry says when one may apply again, its application entry ties: the user gets both."""
-    set_knowledge_base(KnowledgeBase(load_entries(KNOWLEDGE_DIR)))
-    try:
-        named = [{"entity": "measure", "value": "kmo-groeisubsidie"}]
-        question = "kmo-groeisubsidie: when may we apply again after a first one?"
-        _, responses, messages = run(ActionAnswerQuestion(), tracker(question, "ask_financing", entities=named))
-    finally:
-        set_knowledge_base(None)
+    named = [{"entity": "measure", "value": "kmo-groeisubsidie"}]
+    question = "kmo-groeisubsidie: when may we apply again after a first one?"
+    _, responses, messages = run(ActionAnswerQuestion(), tracker(question, "ask_financing", entities=named))
     assert responses[:2] == ["utter_answer", "utter_answer_alternative"]
     assert any("36 months" in m["answer"] for m in messages[:2])
 
@@ -300,17 +305,15 @@ def test_a_dispute_the_classifier_could_not_place_reaches_the_advisor(kb: Knowle
     assert responses == ["utter_please_rephrase"]
 
 
-def test_a_short_message_the_classifier_could_not_place_that_names_a_permit_gets_its_entry() -> None:
+def test_a_short_message_the_classifier_could_not_place_that_names_a_permit_gets_its_entry(
+    real_kb: KnowledgeBase,
+) -> None:
     """Two content words are too vague to answer on their own, unless one of them names an entry."""
-    set_knowledge_base(KnowledgeBase(load_entries(KNOWLEDGE_DIR)))
-    try:
-        named = [{"entity": "permit", "value": "dienstenchequebedrijf"}]
-        text = "dienstenchequebedrijf beginnen: wat nu?"
-        events, responses, _ = run(ActionHandleFallback(), tracker(text, "nlu_fallback", entities=named))
-        # without the name it stays too vague to answer
-        _, vague, _ = run(ActionHandleFallback(), tracker("bedrijf beginnen: wat nu?", "nlu_fallback"))
-    finally:
-        set_knowledge_base(None)
+    named = [{"entity": "permit", "value": "dienstenchequebedrijf"}]
+    text = "dienstenchequebedrijf beginnen: wat nu?"
+    events, responses, _ = run(ActionHandleFallback(), tracker(text, "nlu_fallback", entities=named))
+    # without the name it stays too vague to answer
+    _, vague, _ = run(ActionHandleFallback(), tracker("bedrijf beginnen: wat nu?", "nlu_fallback"))
     assert responses[0] in ("utter_answer", "utter_answer_closest")
     assert SlotSet("last_entry", "service_voucher_recognition") in events
     assert vague == ["utter_please_rephrase"]
