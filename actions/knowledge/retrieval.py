@@ -47,9 +47,9 @@ SURE_SCORE, MARGIN = 0.55, 0.08
 # Not sure between two entries: the second is shown too when it scores at least this share of the first.
 ALTERNATIVE_SHARE = 0.75
 # Sure of the subject but not of the aspect: when an entry about the same thing (a measure and one of its
-# aspects) scores within this of the confident answer, it is shown after it. "got the kmo-groeisubsidie in 2023,
-# when can we apply again?" scored 0.403 for how to apply and 0.398 for the measure, whose answer says when
-# (after 36 months). On the 395 retrieval questions 9 confident answers had such a sibling within 0.02, and
+# aspects) scores within this of the confident answer, it is shown after it. A question on when the
+# kmo-groeisubsidie may be asked again scored 0.403 for how to apply and 0.398 for the measure, whose answer says
+# when (after 36 months). On the 395 retrieval questions 9 confident answers had such a sibling within 0.02, and
 # for 3 of them the sibling was the right entry.
 SIBLING_TIE = 0.02
 # Not sure at all: the next entries that scored at least this share of the first are offered as buttons
@@ -351,9 +351,9 @@ class Retriever:
             return None
         top = hits[0]
         if may_be_sure and self.is_confident(top, hits[1:]):
-            runner_up = hits[1] if len(hits) > 1 else None
-            tied = runner_up is not None and top.score - runner_up.score < SIBLING_TIE
-            sibling = runner_up.entry if tied and runner_up and runner_up.entry.id in self._near(top.entry) else None
+            sibling = None
+            if len(hits) > 1 and top.score - hits[1].score < SIBLING_TIE and hits[1].entry.id in self._near(top.entry):
+                sibling = hits[1].entry
             return Hit(top.entry, top.score, alternative=sibling)
         floor = max(self.tentative, ALTERNATIVE_SHARE * top.score)
         alternative = hits[1].entry if len(hits) > 1 and hits[1].score >= floor else None
