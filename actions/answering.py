@@ -40,6 +40,11 @@ def typed_text(tracker: Tracker) -> str:
     return "" if text.startswith("/") else text
 
 
+def entities_of(tracker: Tracker) -> List[Dict[str, Any]]:
+    """The entities Rasa extracted from the latest message (ruler names, a button's entry_id)."""
+    return list((tracker.latest_message or {}).get("entities") or [])
+
+
 def remembered(entry: Entry) -> List[EventType]:
     """Slots that let the next message follow up on this answer."""
     return [SlotSet("last_topic", entry.topic), SlotSet("last_entry", entry.id)]
@@ -49,7 +54,7 @@ def followup_hit(tracker: Tracker, kb: KnowledgeBase) -> Optional[Hit]:
     """The answer to a follow-up on the previous answer ("and in Gent?"), or None if this is not one."""
     previous = kb.get(tracker.get_slot("last_entry") or "")
     text = typed_text(tracker)
-    entities = (tracker.latest_message or {}).get("entities") or []
+    entities = entities_of(tracker)
     if not (previous and text and kb.cues.looks_like_followup(text)) or kb.names_an_entry(entities):
         return None
     return kb.find_followup(text, previous, entities)
@@ -60,8 +65,7 @@ def find_answer(tracker: Tracker, kb: KnowledgeBase, topic: Optional[str]) -> Op
     hit = followup_hit(tracker, kb)
     if hit:
         return hit
-    message = tracker.latest_message or {}
-    entities: List[Dict[str, Any]] = message.get("entities") or []
+    entities = entities_of(tracker)
     text = typed_text(tracker)
     return kb.find(text, topic, entities, intent_is_sure(tracker)) if (text or entities) else None
 
@@ -121,7 +125,7 @@ def answer_if_specific(
     hit = followup_hit(tracker, kb)
     if hit is None:
         text = typed_text(tracker)
-        entities = (tracker.latest_message or {}).get("entities") or []
+        entities = entities_of(tracker)
         specific = situation or kb.names_an_entry(entities)
         if len(kb.cues.content_words(text, kb.stopwords)) < (1 if specific else MIN_CONTENT_WORDS):
             return None

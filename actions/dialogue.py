@@ -9,7 +9,15 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from .answering import answer_if_specific, followup_hit, intent_confidence, intent_is_sure, reply_with, typed_text
+from .answering import (
+    answer_if_specific,
+    entities_of,
+    followup_hit,
+    intent_confidence,
+    intent_is_sure,
+    reply_with,
+    typed_text,
+)
 from .confidence import OUT_OF_SCOPE_UNSURE
 from .feedback import intent_of
 from .knowledge.base import KnowledgeBase, knowledge_base
@@ -124,7 +132,7 @@ class ActionOutOfScope(Action):
             if escalated is not None:
                 return escalated
         hit = followup_hit(tracker, kb)
-        entities = (tracker.latest_message or {}).get("entities") or []
+        entities = entities_of(tracker)
         if hit is None and not abroad and text:
             found = kb.find(text, None, entities)
             if found and found.confident:

@@ -18,6 +18,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from .answering import entities_of
 from .replies import ANSWER_RESPONSES
 
 # intent -> the feedback it records
@@ -56,7 +57,7 @@ def latest_answered_entry(tracker: Tracker) -> Optional[str]:
 
 def feedback_entry(tracker: Tracker) -> Optional[str]:
     """The entry the feedback is about: the button's entry_id, else the answer just sent, else `last_entry`."""
-    for entity in (tracker.latest_message or {}).get("entities") or []:
+    for entity in entities_of(tracker):
         if entity.get("entity") == "entry_id" and entity.get("value"):
             return str(entity["value"])
     return latest_answered_entry(tracker) or tracker.get_slot("last_entry")

@@ -239,6 +239,11 @@ class Retriever:
         self._stop = set(stopwords)
         self._by_id = {e.id: e for e in self.entries}
         self._family = families(self.entries)
+        # the other way round: for each entry, the named entries it is an aspect of
+        self._aspect_of: Dict[str, Set[str]] = {}
+        for named, members in self._family.items():
+            for member in members:
+                self._aspect_of.setdefault(member, set()).add(named)
         self._words = TfidfVectorizer(analyzer=WordAnalyzer(self._stop), sublinear_tf=True)
         self._chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True)
         questions = questions or {}
@@ -378,5 +383,4 @@ class Retriever:
 
     def _near(self, entry: Entry) -> Set[str]:
         """Entries about the same thing: related ones, its aspects, and the measures it is an aspect of."""
-        near = set(entry.related) | set(self._family.get(entry.id, ()))
-        return near | {e for e, members in self._family.items() if entry.id in members}
+        return set(entry.related) | set(self._family.get(entry.id, ())) | self._aspect_of.get(entry.id, set())
