@@ -33,17 +33,27 @@ EXPLICIT_SLOT = "language_explicit"
 SWITCH_INTENT = "switch_language"
 
 
+# "... in English", "naar het Nederlands": the language asked for follows one of these
+TOWARDS = {"in", "into", "to", "naar", "het", "op"}
+
+
 def requested_language(message: UserUttered, current: Optional[str]) -> str:
-    """The language a 'switch language' message asks for: a named language, else the other one."""
+    """The language a 'switch language' message asks for: the one after "in"/"naar", else a named one, else the other.
+
+    "Nobody here writes good Dutch, can we do this in English?" asks for English, not for the first one named.
+    """
+    words = fold(message.text or "").split()
+    named = [(i, normalise(w)) for i, w in enumerate(words) if len(w) > 3 and normalise(w)]
+    towards = [code for i, code in named if i > 0 and words[i - 1] in TOWARDS]
+    if towards:
+        return str(towards[-1])
     for entity in message.entities or []:
         if entity.get("entity") == "language":
             code = normalise(str(entity.get("value", "")))
             if code:
                 return code
-    for word in fold(message.text or "").split():
-        code = normalise(word) if len(word) > 3 else None
-        if code:
-            return code
+    if named:
+        return str(named[0][1])
     return "en" if (current or "en") == "nl" else "nl"
 
 

@@ -2,7 +2,8 @@
 
 Emoji-only messages, punctuation, keyboard mashing without a single vowel ("zxcvbnm") carry no question
 a statistical model can learn from examples; a rule is more reliable: they get the out-of-scope reply with
-the topic buttons. Degenerate input (one letter repeated, only digits, only a link) would otherwise be given
+the topic buttons; so does a message that only laughs ("lol", "hahaha": it once got "Goodbye").
+Degenerate input (one letter repeated, only digits, only a link) would otherwise be given
 whatever intent its few characters resemble (5,000 repeated letters were once answered "Goodbye"): it is
 marked `nlu_fallback`, so the user gets the not-understood reply. Runs after DIET and before the
 FallbackClassifier.
@@ -23,6 +24,7 @@ _LETTERS = re.compile(r"[^\W\d_]+")
 _LINK = re.compile(r"^\s*(?:https?://|www\.)\S+\s*$", re.IGNORECASE)
 _DIGITS_ONLY = re.compile(r"^[\d\s.,:;/+()\-€$%]+$")
 _VOWELS = set("aeiouyàáâäèéêëìíîïòóôöùúûü")
+_LAUGH = re.compile(r"^(?:l+o+l+z*|lmf?ao+|rofl|x+d+|(?:h+[aeio]+){2,}h*|(?:[aeio]*h+){2,}[aeio]*)$")
 
 
 def is_nonsense(text: str) -> bool:
@@ -33,6 +35,12 @@ def is_nonsense(text: str) -> bool:
     if not words:
         return True
     return all(len(w) >= 4 and not (set(w) & _VOWELS) for w in words)
+
+
+def is_laughter(text: str) -> bool:
+    """Only laughter: "lol", "haha", "hihihi", "xD", "lmao" (any number of them, punctuation around)."""
+    words = _LETTERS.findall(text.lower())
+    return bool(words) and not text.startswith("/") and all(_LAUGH.match(w) for w in words)
 
 
 def is_degenerate(text: str) -> bool:
@@ -60,4 +68,4 @@ class NonsenseClassifier(RuleIntentClassifier):
         text = message.get(TEXT) or ""
         if is_degenerate(text):
             return str(self.config["degenerate_intent"])
-        return str(self.config["intent"]) if is_nonsense(text) else None
+        return str(self.config["intent"]) if is_nonsense(text) or is_laughter(text) else None

@@ -81,6 +81,13 @@ def test_an_explicit_request_names_the_language_or_toggles(policy: LanguagePolic
     assert slots_after(policy, toggle)["language"] == "en"
 
 
+def test_the_language_asked_for_is_the_one_after_in_not_the_first_named(policy: LanguagePolicy) -> None:
+    text = "my Dutch is really not good enough, could we continue in English?"
+    assert slots_after(policy, turn(user(text, intent="switch_language")))["language"] == "en"
+    text = "mijn engels is slecht, kan het in het Nederlands"
+    assert slots_after(policy, turn(user(text, intent="switch_language")))["language"] == "nl"
+
+
 def test_the_language_is_decided_once_per_message(policy: LanguagePolicy) -> None:
     events = [*turn(user("hoeveel kost de inschrijving van mijn eenmanszaak bij het ondernemingsloket")),
               ActionExecuted("utter_greet")]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant_components.nonsense_classifier import is_degenerate, is_nonsense
+from assistant_components.nonsense_classifier import is_degenerate, is_laughter, is_nonsense
 
 
 @pytest.mark.parametrize(
@@ -31,3 +31,13 @@ def test_degenerate(text):
 @pytest.mark.parametrize("text", ["ok", "zzz", "aaa bbb", "VAT 21%", "/greet", "how do I start", "kmo 2024"])
 def test_not_degenerate(text):
     assert not is_degenerate(text)
+
+
+@pytest.mark.parametrize("text", ["lol", "LOL!", "hahaha", "haha lol", "xD", "hihi", "lmao"])
+def test_laughter(text):
+    assert is_laughter(text)
+
+
+@pytest.mark.parametrize("text", ["hi", "hallo", "hola", "ha", "loan", "haha, how do I register?", "/greet"])
+def test_not_laughter(text):
+    assert not is_laughter(text)

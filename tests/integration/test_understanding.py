@@ -76,7 +76,18 @@ def test_rudeness_gets_a_calm_out_of_scope_reply_with_the_topics(stack, sender, 
     assert "/ask_startup" in payloads(replies)
 
 
-def test_company_law_of_another_country_is_declined_with_what_the_agency_does(stack, sender):
-    text = text_of(stack.say(sender, "how do I register a GmbH in Munich?"))
+@pytest.mark.parametrize(
+    "message", ["how do I register a GmbH in Munich?", "wat heb ik nodig om een vennootschap op te richten in Spanje"]
+)
+def test_company_law_of_another_country_is_declined_with_what_the_agency_does(stack, sender, message):
+    text = text_of(stack.say(sender, message))
     assert "Flanders Investment & Trade" in text, text
-    assert "Source:" not in text
+    assert "Source:" not in text and "Bron:" not in text
+    # logged as what it is, for the staff's review and the out-of-scope figures
+    assert stack.tracker(sender)["latest_message"]["intent"]["name"] == "out_of_scope_abroad"
+
+
+def test_laughter_gets_the_out_of_scope_reply_not_a_goodbye(stack, sender):
+    replies = stack.say(sender, "lol")
+    assert "goodbye" not in text_of(replies).lower()
+    assert "/ask_startup" in payloads(replies)
