@@ -3,20 +3,28 @@
 py3langid (its model ships inside the package; nothing is downloaded) restricted to English, Dutch, French
 and German. Short or ambiguous messages keep the current language: "ok", "merci", "kmo-portefeuille" or a
 button payload say nothing about the language a person writes in. See scripts/compare_language_id.py for the
-comparison with lingua that led to this choice.
+comparison with lingua that led to this choice. When the identifier is unsure (short Dutch questions with
+English loanwords: "op welke domeinen focust de blauwe cluster?" scored German), the message's function words
+decide: two or more that only Dutch uses and none that only English uses (or the reverse), from the stop-word
+lists in knowledge/retrieval/stopwords.yml.
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any, Optional
+from typing import Any, Dict, FrozenSet, Optional
 
+import yaml
+
+from .paths import KNOWLEDGE_DIR
 from .text import fold
 
 SUPPORTED = ("en", "nl")
 DEFAULT_LANGUAGE = "en"
 MIN_WORDS = 3
 MIN_CONFIDENCE = 0.9
+# function words of one language only needed to decide when the identifier is unsure
+MIN_FUNCTION_WORDS = 2
 
 
 @lru_cache(maxsize=1)
@@ -28,6 +36,24 @@ def _identifier() -> Any:
     return identifier
 
 
+@lru_cache(maxsize=1)
+def _function_words() -> Dict[str, FrozenSet[str]]:
+    """Per language, the stop words the other language does not share ("welke", "het" / "which", "the")."""
+    data = yaml.safe_load((KNOWLEDGE_DIR / "retrieval" / "stopwords.yml").read_text(encoding="utf-8")) or {}
+    words = {lang: {fold(str(w)) for w in data.get(lang) or []} for lang in SUPPORTED}
+    return {lang: frozenset(words[lang] - words[other]) for lang, other in zip(SUPPORTED, reversed(SUPPORTED))}
+
+
+def by_function_words(text: str) -> Optional[str]:
+    """The language whose own function words the message uses (at least two, and none of the other's)."""
+    words = fold(text).split()
+    counts = {lang: sum(w in own for w in words) for lang, own in _function_words().items()}
+    for lang, other in zip(SUPPORTED, reversed(SUPPORTED)):
+        if counts[lang] >= MIN_FUNCTION_WORDS and counts[other] == 0:
+            return lang
+    return None
+
+
 def detect(text: str) -> Optional[str]:
     """'en' or 'nl' when the message clearly is that language, else None (keep the current one)."""
     if not text or text.startswith("/"):
@@ -37,7 +63,7 @@ def detect(text: str) -> Optional[str]:
     language, confidence = _identifier().classify(text)
     if language in SUPPORTED and confidence >= MIN_CONFIDENCE:
         return language
-    return None
+    return by_function_words(text)
 
 
 def normalise(code: Optional[str]) -> Optional[str]:

@@ -19,6 +19,11 @@ from actions.language import detect, normalise
         ("kmo-portefeuille", None),
         ("/greet", None),
         ("", None),
+        # the identifier is unsure (it says German); the function words are Dutch
+        ("op welke domeinen focust de blauwe cluster?", "nl"),
+        # mixed function words, or another language: the current language is kept
+        ("how does de Blauwe Cluster work", None),
+        ("Wie kann ich eine GmbH gründen", None),
     ],
 )
 def test_detect(text, expected):
