@@ -20,6 +20,7 @@ from .paths import KNOWLEDGE_DIR
 from .text import fold
 
 SUPPORTED = ("en", "nl")
+OTHER = {"en": "nl", "nl": "en"}
 DEFAULT_LANGUAGE = "en"
 MIN_WORDS = 3
 MIN_CONFIDENCE = 0.9
@@ -41,15 +42,15 @@ def _function_words() -> Dict[str, FrozenSet[str]]:
     """Per language, the stop words the other language does not share ("welke", "het" / "which", "the")."""
     data = yaml.safe_load((KNOWLEDGE_DIR / "retrieval" / "stopwords.yml").read_text(encoding="utf-8")) or {}
     words = {lang: {fold(str(w)) for w in data.get(lang) or []} for lang in SUPPORTED}
-    return {lang: frozenset(words[lang] - words[other]) for lang, other in zip(SUPPORTED, reversed(SUPPORTED))}
+    return {lang: frozenset(words[lang] - words[OTHER[lang]]) for lang in SUPPORTED}
 
 
 def by_function_words(text: str) -> Optional[str]:
     """The language whose own function words the message uses (at least two, and none of the other's)."""
     words = fold(text).split()
     counts = {lang: sum(w in own for w in words) for lang, own in _function_words().items()}
-    for lang, other in zip(SUPPORTED, reversed(SUPPORTED)):
-        if counts[lang] >= MIN_FUNCTION_WORDS and counts[other] == 0:
+    for lang in SUPPORTED:
+        if counts[lang] >= MIN_FUNCTION_WORDS and counts[OTHER[lang]] == 0:
             return lang
     return None
 
