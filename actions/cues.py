@@ -8,6 +8,7 @@ names a situation, and whether an out-of-scope message is about another country'
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, FrozenSet, Iterable, List, Tuple
@@ -16,6 +17,9 @@ import yaml
 
 from .knowledge.entry import LANGUAGES
 from .text import contains_phrase, fold
+
+# a link's pieces ("https", "www", "com") say nothing about what a message asks
+_LINK = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -133,4 +137,5 @@ class Cues:
     def content_words(self, text: str, stopwords: Iterable[str]) -> List[str]:
         """Words of the message that say what it is about: not stop words, not generic guidance words."""
         stop = set(stopwords)
-        return [w for w in fold(text).split() if len(w) > 2 and w not in stop and w not in self.generic]
+        words = fold(_LINK.sub(" ", text)).split()
+        return [w for w in words if len(w) > 2 and w not in stop and w not in self.generic]

@@ -84,6 +84,11 @@ def test_content_words_leave_out_generic_guidance_words(cues, stopwords):
     assert len(cues.content_words("bij welke cluster hoort een bedrijf in medische hulpmiddelen?", stopwords)) >= 2
 
 
+def test_a_link_has_no_content_words(cues, stopwords):
+    assert cues.content_words("https://www.example.com/some/page", stopwords) == []
+    assert cues.content_words("is www.vlaio.be/kmo still valid for a bakery", stopwords) == ["valid", "bakery"]
+
+
 @pytest.mark.parametrize("text", [
         "how do I set up a GmbH in Germany",
         "een ltd oprichten in engeland",

@@ -224,7 +224,8 @@ def test_a_conversation_started_on_one_process_is_resumed_on_the_other_with_its_
     try:
         history = again.resume(chat.session_id, chat.token)
         assert any(m.get("text") == "what is the winwinlening?" for m in history)
-        assert "Source: http" in text_of(again.say("wat is de kmo-portefeuille?"))
+        # the resumed conversation answers, in the language of the question
+        assert "Bron: http" in text_of(again.say("wat is de kmo-portefeuille?"))
     finally:
         again.close()
     stranger = ChatClient(second)
