@@ -4,7 +4,7 @@ py3langid (its model ships inside the package; nothing is downloaded) restricted
 and German. Short or ambiguous messages keep the current language: "ok", "merci", "kmo-portefeuille" or a
 button payload say nothing about the language a person writes in. See scripts/compare_language_id.py for the
 comparison with lingua that led to this choice. When the identifier is unsure (short Dutch questions with
-English loanwords: "op welke domeinen focust de blauwe cluster?" scored German), the message's function words
+English loanwords: "op welke markten focust flux50" scored German), the message's function words
 decide: two or more that only Dutch uses and none that only English uses (or the reverse), from the stop-word
 lists in knowledge/retrieval/stopwords.yml.
 """

@@ -40,7 +40,7 @@ TOWARDS = {"in", "into", "to", "naar", "het", "op"}
 def requested_language(message: UserUttered, current: Optional[str]) -> str:
     """The language a 'switch language' message asks for: the one after "in"/"naar", else a named one, else the other.
 
-    "Nobody here writes good Dutch, can we do this in English?" asks for English, not for the first one named.
+    "My Dutch is not good enough, could we continue in English?" asks for English, not for the first one named.
     """
     words = fold(message.text or "").split()
     named = [(i, normalise(w)) for i, w in enumerate(words) if len(w) > 3 and normalise(w)]

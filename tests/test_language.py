@@ -20,7 +20,7 @@ from actions.language import detect, normalise
         ("/greet", None),
         ("", None),
         # the identifier is unsure (it says German); the function words are Dutch
-        ("op welke domeinen focust de blauwe cluster?", "nl"),
+        ("op welke markten focust flux50", "nl"),
         # mixed function words, or another language: the current language is kept
         ("how does de Blauwe Cluster work", None),
         ("Wie kann ich eine GmbH gründen", None),
