@@ -58,7 +58,7 @@ class CueList:
         return any(contains_phrase(folded, p) for p in self.phrases)
 
 
-def _both_languages(data: dict, key: str = "") -> List[str]:
+def both_languages(data: dict, key: str = "") -> List[str]:
     """The items of a list file for English and Dutch together (a message's language may be misdetected)."""
     items: List[str] = []
     for lang in LANGUAGES:
@@ -69,11 +69,12 @@ def _both_languages(data: dict, key: str = "") -> List[str]:
 
 def _countries(abroad: dict, home: dict) -> List[str]:
     """The items of abroad.yml that name a country or a foreign company form (not "abroad" itself)."""
-    generic = {fold(str(w)) for w in _both_languages(home.get("not_a_country") or {})}
-    return [w for w in _both_languages(abroad) if fold(str(w).rstrip("*")) not in generic]
+    generic = {fold(str(w)) for w in both_languages(home.get("not_a_country") or {})}
+    return [w for w in both_languages(abroad) if fold(str(w).rstrip("*")) not in generic]
 
 
-def _read(path: Path) -> dict:
+def read_list_file(path: Path) -> dict:
+    """A word-list file of knowledge/understanding as a mapping (empty when the file is empty)."""
     return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
 
 
@@ -94,18 +95,18 @@ class Cues:
     @classmethod
     def load(cls, directory: Path) -> "Cues":
         """Read the lists from `directory` (knowledge/understanding)."""
-        followups = _read(directory / "followups.yml")
-        abroad, home = _read(directory / "abroad.yml"), _read(directory / "home.yml")
+        followups = read_list_file(directory / "followups.yml")
+        abroad, home = read_list_file(directory / "abroad.yml"), read_list_file(directory / "home.yml")
         return cls(
-            sensitive=CueList.of(_both_languages(_read(directory / "sensitive.yml"))),
-            abroad=CueList.of(_both_languages(abroad)),
-            followup_refers=CueList.of(_both_languages(followups, "refers")),
-            followup_starts=tuple(sorted({fold(s) for s in _both_languages(followups, "starts") if fold(s)})),
+            sensitive=CueList.of(both_languages(read_list_file(directory / "sensitive.yml"))),
+            abroad=CueList.of(both_languages(abroad)),
+            followup_refers=CueList.of(both_languages(followups, "refers")),
+            followup_starts=tuple(sorted({fold(s) for s in both_languages(followups, "starts") if fold(s)})),
             followup_max_words=int(followups.get("max_words", 8)),
-            generic=frozenset(fold(w) for w in _both_languages(_read(directory / "generic_words.yml"))),
-            home=CueList.of(_both_languages(home)),
+            generic=frozenset(fold(w) for w in both_languages(read_list_file(directory / "generic_words.yml"))),
+            home=CueList.of(both_languages(home)),
             country=CueList.of(_countries(abroad, home)),
-            stop=CueList.of(_both_languages(_read(directory / "stop_words.yml"))),
+            stop=CueList.of(both_languages(read_list_file(directory / "stop_words.yml"))),
         )
 
     def is_sensitive(self, text: str) -> bool:

@@ -15,22 +15,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Dict, Optional, Text
 
-import yaml
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from actions.cues import CueList
+from actions.cues import CueList, both_languages, read_list_file
+from actions.paths import ROOT
 
 from .rule_classifier import RuleIntentClassifier
 
-ROOT = Path(__file__).resolve().parent.parent
 TOPIC_INTENTS = ["ask_startup", "ask_permits", "ask_financing", "ask_location", "ask_agency", "request_guidance"]
-
-
-def _items(data: Dict[str, Any]) -> list:
-    """The English and Dutch items of a list (a message's language may be misdetected)."""
-    return [*(data.get("en") or []), *(data.get("nl") or [])]
 
 
 class AbroadRule:
@@ -43,14 +37,13 @@ class AbroadRule:
     @classmethod
     def from_directory(cls, directory: Path) -> "AbroadRule":
         """Read abroad.yml (its `company_abroad` part) and home.yml from `directory`."""
-        abroad = yaml.safe_load((directory / "abroad.yml").read_text(encoding="utf-8")) or {}
-        home = yaml.safe_load((directory / "home.yml").read_text(encoding="utf-8")) or {}
+        abroad, home = read_list_file(directory / "abroad.yml"), read_list_file(directory / "home.yml")
         part = abroad.get("company_abroad") or {}
         return cls(
-            CueList.of(_items(part.get("countries") or {})),
-            CueList.of(_items(part.get("company_forms") or {})),
-            CueList.of(_items(part.get("setting_up") or {})),
-            CueList.of(_items(home)),
+            CueList.of(both_languages(part.get("countries") or {})),
+            CueList.of(both_languages(part.get("company_forms") or {})),
+            CueList.of(both_languages(part.get("setting_up") or {})),
+            CueList.of(both_languages(home)),
         )
 
     def applies(self, text: str) -> bool:

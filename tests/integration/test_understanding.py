@@ -91,3 +91,17 @@ def test_laughter_gets_the_out_of_scope_reply_not_a_goodbye(stack, sender):
     replies = stack.say(sender, "lol")
     assert "goodbye" not in text_of(replies).lower()
     assert "/ask_startup" in payloads(replies)
+
+
+@pytest.mark.parametrize(
+    "message, reply",
+    [
+        ("allez, tot de volgende keer hoor!", "Tot ziens en veel succes met je onderneming!"),
+        ("toodles", "Goodbye, and good luck with your business!"),
+    ],
+)
+def test_an_everyday_goodbye_the_training_data_lacks_gets_the_goodbye(stack, sender, message, reply):
+    """The dialogue-act list knows more ways of saying goodbye than the examples the classifiers learned."""
+    language = "nl" if message.startswith("allez") else "en"  # the website's language choice
+    assert reply in text_of(stack.say(sender, message, metadata={"language": language}))
+    assert stack.tracker(sender)["latest_message"]["intent"]["name"] == "goodbye"
