@@ -1,7 +1,7 @@
 """Recognises a whole message that is a greeting, goodbye, thank-you, yes, no or "stop", from a word list.
 
 These dialogue acts are fixed phrases of everyday language, and there are more of them than training examples
-can cover: a classifier that never saw "houdoe", "ta" or "affirmative" guesses from their letters, and a
+can cover: a classifier that never saw "tot kijk", "toodles" or "roger that" guesses from their letters, and a
 goodbye became a start-up question. A list of complete messages per act and language
 (knowledge/understanding/dialogue_acts.yml, written from general language knowledge, not from any evaluation
 file) decides when the whole message is such a phrase, possibly with a filler ("ok", "oh") before or after it,
