@@ -43,6 +43,8 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from sqlalchemy.engine import Engine
 
+from cases.database import use_write_ahead_log
+
 from .unavailable import TrackerStoreUnavailable, is_connection_error
 
 logger = logging.getLogger(__name__)
@@ -68,13 +70,10 @@ def fail_loudly(agent: Any) -> None:
         store._on_tracker_store_error = _raise_unavailable
 
 
-SQLITE_PRAGMAS = ("PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA busy_timeout=5000")
-
-
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
-    for pragma in SQLITE_PRAGMAS:
-        cursor.execute(pragma)
+    use_write_ahead_log(cursor, busy_timeout_ms=5000)
+    cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
 
 

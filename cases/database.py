@@ -7,6 +7,8 @@ folder `VAR_DIR` (default `<repo>/var`).
 from __future__ import annotations
 
 import os
+import sqlite3
+import time
 from pathlib import Path
 from typing import Any
 
@@ -65,11 +67,32 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     return create_engine(url, future=True, pool_pre_ping=True, **kwargs)
 
 
+WAL_RETRY_SECONDS = 10.0
+
+
+def use_write_ahead_log(cursor: Any, busy_timeout_ms: int = 5000) -> None:
+    """Put a new SQLite connection in write-ahead mode, waiting for other writers instead of failing.
+
+    The busy timeout comes first, and the journal mode is only switched when it is not WAL yet: switching
+    needs a lock that a connection writing at that moment holds, and SQLite can answer "database is locked"
+    at once instead of waiting (six conversations saving at the same time made the tracker store fail so).
+    """
+    cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+    deadline = time.monotonic() + WAL_RETRY_SECONDS
+    while str(cursor.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal":
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
 def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     # WAL lets the desk's polling reads run while a claim or a new case is being written.
-    cursor.execute("PRAGMA journal_mode=WAL")
+    use_write_ahead_log(cursor, busy_timeout_ms=30000)
     cursor.close()
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sqlite3
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -10,7 +13,7 @@ from sqlalchemy import inspect, text
 from actions.knowledge.store import engine_from_env as knowledge_engine
 from advisor_desk.db import engine_from_env as desk_engine
 from advisor_desk.db import init_db as init_desk_db
-from cases.database import cases_engine_from_env, init_db
+from cases.database import cases_engine_from_env, init_db, use_write_ahead_log
 
 
 @pytest.fixture
@@ -51,3 +54,34 @@ def test_the_action_server_creates_only_the_case_tables_and_the_desk_adds_its_ow
         assert "sessions" in inspect(engine).get_table_names()
     finally:
         engine.dispose()
+
+
+def test_a_new_connection_waits_for_a_writer_while_switching_to_write_ahead_mode(tmp_path):
+    """A connection opened while another one writes got "database is locked" from `journal_mode=WAL` (CI, once)."""
+    path = tmp_path / "busy.db"
+    writer = sqlite3.connect(path, timeout=0.001, isolation_level=None)
+    writer.execute("CREATE TABLE t (x)")
+    writer.execute("BEGIN EXCLUSIVE")
+    writer.execute("INSERT INTO t VALUES (1)")
+    outcome = []
+
+    def connect_meanwhile() -> None:
+        other = sqlite3.connect(path, timeout=0.001, isolation_level=None)
+        try:
+            use_write_ahead_log(other.cursor())
+            other.execute("INSERT INTO t VALUES (2)")
+            outcome.append(other.execute("PRAGMA journal_mode").fetchone()[0])
+        except sqlite3.OperationalError as error:
+            outcome.append(str(error))
+        finally:
+            other.close()
+
+    thread = threading.Thread(target=connect_meanwhile)
+    thread.start()
+    time.sleep(0.3)
+    writer.execute("COMMIT")
+    thread.join(timeout=20)
+    writer.close()
+    assert outcome == ["wal"]
+    with sqlite3.connect(path) as check:
+        assert check.execute("SELECT COUNT(*) FROM t").fetchone()[0] == 2
