@@ -78,10 +78,13 @@ def use_write_ahead_log(cursor: Any, busy_timeout_ms: int = 5000) -> None:
     at once instead of waiting (six conversations saving at the same time made the tracker store fail so).
     """
     cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+    if str(cursor.execute("PRAGMA journal_mode").fetchone()[0]).lower() == "wal":
+        return
     deadline = time.monotonic() + WAL_RETRY_SECONDS
-    while str(cursor.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal":
+    while True:
         try:
-            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA journal_mode=WAL")  # an in-memory database stays "memory": asked once
+            return
         except sqlite3.OperationalError as error:
             if "locked" not in str(error) or time.monotonic() > deadline:
                 raise

@@ -85,3 +85,11 @@ def test_a_new_connection_waits_for_a_writer_while_switching_to_write_ahead_mode
     assert outcome == ["wal"]
     with sqlite3.connect(path) as check:
         assert check.execute("SELECT COUNT(*) FROM t").fetchone()[0] == 2
+
+
+def test_an_in_memory_database_keeps_its_journal_and_the_connection_is_usable():
+    """An in-memory database cannot be in write-ahead mode; asking once must be enough (it once looped forever)."""
+    connection = sqlite3.connect(":memory:")
+    use_write_ahead_log(connection.cursor())
+    assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "memory"
+    assert connection.execute("SELECT 1").fetchone()[0] == 1
