@@ -42,7 +42,7 @@ class Lexicon:
         """`phrases`: normalised phrase -> act; `fillers`: normalised words or phrases of no act of their own."""
         self.phrases = phrases
         self.fillers = set(fillers)
-        self.longest = max((len(p.split()) for p in phrases), default=1)
+        self.longest = max((len(p.split()) for p in [*phrases, *self.fillers]), default=1)
 
     @classmethod
     def from_file(cls, path: Path) -> "Lexicon":
