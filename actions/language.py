@@ -14,8 +14,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any, Dict, FrozenSet, Optional
 
-import yaml
-
+from .cues import read_list_file
 from .paths import KNOWLEDGE_DIR
 from .text import fold
 
@@ -40,7 +39,7 @@ def _identifier() -> Any:
 @lru_cache(maxsize=1)
 def _function_words() -> Dict[str, FrozenSet[str]]:
     """Per language, the stop words the other language does not share ("welke", "het" / "which", "the")."""
-    data = yaml.safe_load((KNOWLEDGE_DIR / "retrieval" / "stopwords.yml").read_text(encoding="utf-8")) or {}
+    data = read_list_file(KNOWLEDGE_DIR / "retrieval" / "stopwords.yml")
     words = {lang: {fold(str(w)) for w in data.get(lang) or []} for lang in SUPPORTED}
     return {lang: frozenset(words[lang] - words[OTHER[lang]]) for lang in SUPPORTED}
 

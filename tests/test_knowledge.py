@@ -143,3 +143,26 @@ def test_store_round_trip_and_reload(tmp_path):
     original = next(e for e in entries if e.id == "financing_overview")
     assert store.get("financing_overview") == original
     assert store.get("no_such_entry") is None
+
+
+def _not_text(value, where):
+    """Places in a parsed word list where YAML read a word as something else (no -> False, on -> True)."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _not_text(item, f"{where}/{key}")
+    elif isinstance(value, list):
+        for item in value:
+            yield from _not_text(item, where)
+    elif isinstance(value, (bool, type(None))):
+        yield f"{where}: {value!r}"
+
+
+@pytest.mark.parametrize(
+    "path",
+    sorted((KNOWLEDGE_DIR / "understanding").glob("*.yml")) + sorted((KNOWLEDGE_DIR / "retrieval").glob("*.yml")),
+    ids=lambda p: p.name,
+)
+def test_word_lists_hold_words(path):
+    # YAML 1.1 reads an unquoted no, yes, on or off as a boolean: "no" and "on" were missing from the stop words
+    # for that reason, and the words "false" and "true" were stop words instead
+    assert list(_not_text(yaml.safe_load(path.read_text(encoding="utf-8")), path.name)) == []

@@ -13,9 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import FrozenSet, List, Pattern
 
-import yaml
-
-from ..cues import CueList
+from ..cues import CueList, both_languages, read_list_file
 from .entry import LANGUAGES, Entry
 
 
@@ -36,14 +34,13 @@ def load_answer_kinds(path: Path) -> List[AnswerKind]:
     """The kinds in the data file (none when the file does not exist)."""
     if not path.exists():
         return []
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     return [
         AnswerKind(
             name=str(name),
-            asks=CueList.of(str(w) for lang in LANGUAGES for w in (spec.get("asks") or {}).get(lang) or []),
+            asks=CueList.of(str(w) for w in both_languages(spec.get("asks") or {})),
             gives=re.compile(str(spec["gives"]), re.IGNORECASE),
         )
-        for name, spec in data.items()
+        for name, spec in read_list_file(path).items()
     ]
 
 
