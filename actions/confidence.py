@@ -16,3 +16,22 @@ INTENT_SURE = 0.6
 OUT_OF_SCOPE_UNSURE = 0.7
 # A topic question typed instead of an answer to a form's question interrupts the form from this on.
 INTERRUPTION_CONFIDENCE = 0.6
+# A guidance request below INTENT_SURE whose second guess is `ask_human` with at least this confidence is read as
+# a request for a person ("kunnen jullie iemand langs sturen om ons plan te bekijken?"): an advisor also guides,
+# and the handoff asks for consent first. On our ~2,600 evaluation messages the pattern occurred only in two
+# handoff cases (own sets 4 and 6), both of which had been shown the guidance menu.
+PERSON_RUNNER_UP = 0.2
+
+
+def person_is_runner_up(parse_data: dict) -> bool:
+    """An unsure guidance request whose next guess is a request for a person."""
+    ranking = parse_data.get("intent_ranking") or []
+    if len(ranking) < 2 or str(parse_data.get("text") or "").startswith("/"):
+        return False
+    first, second = ranking[0], ranking[1]
+    return (
+        first.get("name") == "request_guidance"
+        and float(first.get("confidence") or 0.0) < INTENT_SURE
+        and second.get("name") == "ask_human"
+        and float(second.get("confidence") or 0.0) >= PERSON_RUNNER_UP
+    )

@@ -10,6 +10,7 @@ from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from ..answering import answer_if_specific, typed_text
+from ..confidence import person_is_runner_up
 from ..handoff.contact import clean_name, clean_summary
 from ..knowledge.base import KnowledgeBase, knowledge_base
 from ..knowledge.entry import Entry
@@ -71,7 +72,8 @@ class ActionStartGuidance(Action):
 
     "Which permit do I need for a car wash?" asks something specific: it gets the entry that fits, and the
     permit check is offered as a button after it (the follow-up of the answer). A plain "which subsidies fit
-    me?", or a click on that button, starts the questions.
+    me?", or a click on that button, starts the questions. An unsure request whose next guess is a request
+    for a person ("can someone come by to look at our plans?") gets the advisor handoff, which asks consent first.
     """
 
     def name(self) -> Text:
@@ -80,6 +82,9 @@ class ActionStartGuidance(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         """Execute the action (see the class docstring); returns the events to apply."""
+        if person_is_runner_up(tracker.latest_message or {}):
+            dispatcher.utter_message(response="utter_handoff_intro")
+            return [SlotSet("guide", None), FollowupAction("handoff_form")]
         guide = chosen_guide(tracker)
         situation = names_situation(tracker, guide)
         topic = TOPIC_OF_GUIDE.get(guide or "") if situation else None
