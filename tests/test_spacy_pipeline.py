@@ -8,6 +8,8 @@ import spacy
 import yaml
 
 from actions.knowledge.build_spacy import build
+from actions.knowledge.gazetteer import Resolver, entry_patterns, plurals
+from actions.knowledge.loader import load_entries
 from actions.paths import KNOWLEDGE_DIR, ROOT
 
 
@@ -17,6 +19,24 @@ def test_built_pipeline_recognises_every_name_of_a_measure(tmp_path):
     for text in ("is de KMO portefeuille iets voor mij", "what is the sme-wallet", "sme wallet please"):
         ents = [(e.label_, e.ent_id_) for e in nlp(text).ents]
         assert ("measure", "kmo_portefeuille") in ents, text
+
+
+def test_a_one_word_name_is_recognised_in_the_plural_too(tmp_path):
+    build(KNOWLEDGE_DIR, tmp_path / "pipeline")
+    nlp = spacy.load(tmp_path / "pipeline")
+    # "octrooi" and "patent" are names of the patent entry; people ask about "octrooien" and "patents"
+    for text in ("ik wil iets weten over octrooien voor mijn uitvinding", "how do patents work for a small firm"):
+        assert "patent_protection" in [e.ent_id_ for e in nlp(text).ents], text
+    assert "octrooien" in plurals("octrooi") and "patents" in plurals("patent")
+    assert plurals("bv") == [] and plurals("sme wallet") == []
+
+
+def test_a_plural_never_takes_a_name_of_another_entry():
+    entries = load_entries(KNOWLEDGE_DIR)
+    names = {name: entry.id for entry in entries for name in entry.names()}
+    resolver = Resolver(entry_patterns(entries))
+    # every name still resolves to an entry that has it (a generated plural never shadows a real name)
+    assert all(name in next(e for e in entries if e.id == resolver.resolve(name)).names() for name in names)
 
 
 def test_editing_a_synonym_and_rebuilding_changes_recognition(tmp_path):

@@ -25,12 +25,33 @@ LABELS = {
 DEFAULT_LABEL = "term"
 
 
+# A one-word name of at least this many letters is also recognised in the plural ("octrooien", "patents"):
+# the ruler matches whole tokens, so "octrooi" alone missed a question about "octrooien".
+PLURAL_MIN_LENGTH = 5
+
+
+def plurals(name: str) -> List[str]:
+    """English and Dutch plural forms of a one-word name ("patent" -> "patents", "patenten"); none for phrases."""
+    if " " in name or len(name) < PLURAL_MIN_LENGTH or not name.replace("-", "").isalpha():
+        return []
+    if name.endswith("e"):
+        return [name + "s", name + "n"]
+    return [name + "s", name + "en"]
+
+
 def entry_patterns(entries: Iterable[Entry]) -> List[Dict[str, str]]:
-    """One ruler pattern per synonym: {label, pattern, id}."""
+    """One ruler pattern per synonym, and per plural of a one-word synonym no entry uses: {label, pattern, id}."""
+    entries = list(entries)
+    taken = {name for entry in entries for name in entry.names()}
     patterns = []
     for entry in entries:
+        label = LABELS.get(entry.type, DEFAULT_LABEL)
         for name in entry.names():
-            patterns.append({"label": LABELS.get(entry.type, DEFAULT_LABEL), "pattern": name, "id": entry.id})
+            patterns.append({"label": label, "pattern": name, "id": entry.id})
+            for plural in plurals(name):
+                if plural not in taken:
+                    taken.add(plural)
+                    patterns.append({"label": label, "pattern": plural, "id": entry.id})
     return patterns
 
 
