@@ -12,7 +12,7 @@ from ..cues import Cues
 from ..paths import KNOWLEDGE_DIR
 from .answer_kinds import load_answer_kinds
 from .entry import Entry
-from .gazetteer import Resolver, entry_patterns, option_patterns
+from .gazetteer import Resolver, all_patterns
 from .loader import load_entries
 from .retrieval import (
     CONTEXT_LABELS,
@@ -44,7 +44,7 @@ class KnowledgeBase:
         self.retriever = Retriever(
             entries, self.stopwords, questions=questions, domain_words=domain_words, answer_kinds=kinds
         )
-        self.resolver = Resolver(entry_patterns(entries) + option_patterns(options))
+        self.resolver = Resolver(all_patterns(entries, options))
         self.cues = Cues.load(knowledge_dir / "understanding")
 
     def get(self, entry_id: str) -> Optional[Entry]:

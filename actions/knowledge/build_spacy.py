@@ -12,19 +12,14 @@ from __future__ import annotations
 import argparse
 import shutil
 from pathlib import Path
-from typing import Dict, List, cast
+from typing import cast
 
 import spacy
 from spacy.pipeline import EntityRuler
 
 from ..paths import KNOWLEDGE_DIR
-from .gazetteer import entry_patterns, option_patterns
+from .gazetteer import all_patterns
 from .loader import load_entries
-
-
-def all_patterns(knowledge_dir: Path) -> List[Dict[str, str]]:
-    """Entry names plus language names."""
-    return entry_patterns(load_entries(knowledge_dir)) + option_patterns(knowledge_dir / "guidance" / "options.yml")
 
 
 def build(knowledge_dir: Path, out: Path) -> int:
@@ -32,7 +27,7 @@ def build(knowledge_dir: Path, out: Path) -> int:
     nlp = spacy.blank("xx")
     ruler = nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "LOWER", "overwrite_ents": True})
     ruler = cast(EntityRuler, ruler)
-    patterns = all_patterns(knowledge_dir)
+    patterns = all_patterns(load_entries(knowledge_dir), knowledge_dir / "guidance" / "options.yml")
     ruler.add_patterns([{"label": p["label"], "pattern": p["pattern"], "id": p["id"]} for p in patterns])
     if out.exists():
         shutil.rmtree(out)

@@ -40,19 +40,29 @@ def plurals(name: str) -> List[str]:
 
 
 def entry_patterns(entries: Iterable[Entry]) -> List[Dict[str, str]]:
-    """One ruler pattern per synonym, and per plural of a one-word synonym no entry uses: {label, pattern, id}."""
-    entries = list(entries)
-    taken = {name for entry in entries for name in entry.names()}
+    """One ruler pattern per synonym: {label, pattern, id}."""
     patterns = []
     for entry in entries:
-        label = LABELS.get(entry.type, DEFAULT_LABEL)
         for name in entry.names():
-            patterns.append({"label": label, "pattern": name, "id": entry.id})
-            for plural in plurals(name):
-                if plural not in taken:
-                    taken.add(plural)
-                    patterns.append({"label": label, "pattern": plural, "id": entry.id})
+            patterns.append({"label": LABELS.get(entry.type, DEFAULT_LABEL), "pattern": name, "id": entry.id})
     return patterns
+
+
+def all_patterns(entries: Iterable[Entry], options_file: Path) -> List[Dict[str, str]]:
+    """Entry names and answer options, then the plurals of one-word entry names that no name or option uses.
+
+    What the ruler recognises and what the resolver maps back; a generated plural never shadows a real pattern.
+    """
+    named = entry_patterns(entries)
+    options = option_patterns(options_file)
+    taken = {fold(p["pattern"]) for p in named + options}
+    plural_patterns = []
+    for pattern in named:
+        for plural in plurals(pattern["pattern"]):
+            if fold(plural) not in taken:
+                taken.add(fold(plural))
+                plural_patterns.append({**pattern, "pattern": plural})
+    return named + options + plural_patterns
 
 
 # answer options that are also worth recognising anywhere: entity label per options.yml slot
