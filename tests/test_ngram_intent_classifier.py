@@ -18,6 +18,7 @@ from assistant_components.ngram_intent_classifier import (
     NgramIntentClassifier,
     averaged_ranking,
     build_pipeline,
+    flattened,
 )
 
 EXAMPLES = {
@@ -42,6 +43,25 @@ def test_a_confidently_wrong_first_opinion_can_be_outvoted() -> None:
     earlier = ranked(("ask_location", 0.6), ("out_of_scope", 0.4))
     result = averaged_ranking(earlier, ["ask_location", "out_of_scope"], np.array([0.05, 0.95]), 0.5)
     assert result[0]["name"] == "out_of_scope"
+
+
+def test_a_flattened_ranking_keeps_its_order_and_sums_to_one() -> None:
+    earlier = ranked(("ask_location", 0.97), ("out_of_scope", 0.02), ("greet", 0.01))
+    flat = flattened(earlier, 3.0)
+    assert list(flat) == ["ask_location", "out_of_scope", "greet"]
+    assert sorted(flat.values(), reverse=True) == list(flat.values())
+    assert sum(flat.values()) == pytest.approx(1.0)
+    assert flat["ask_location"] < 0.7 and flat["out_of_scope"] > 0.15
+    assert flattened(earlier, 1.0) == {"ask_location": 0.97, "out_of_scope": 0.02, "greet": 0.01}
+
+
+def test_with_diet_flattened_a_sure_regression_outvotes_diets_certain_mistake() -> None:
+    """DIET sure of the wrong intent, the regression sure of its runner-up: the plain average keeps DIET's."""
+    earlier = ranked(("ask_location", 0.97), ("out_of_scope", 0.03))
+    regression = np.array([0.15, 0.85])
+    plain = averaged_ranking(earlier, ["ask_location", "out_of_scope"], regression, 0.5)
+    flat = averaged_ranking(earlier, ["ask_location", "out_of_scope"], regression, 0.5, temperature=3.0)
+    assert plain[0]["name"] == "ask_location" and flat[0]["name"] == "out_of_scope"
 
 
 def component(tmp_path: Path) -> NgramIntentClassifier:
