@@ -1,6 +1,7 @@
 """Marks messages without words as out of scope, and degenerate ones as not understood, by rule.
 
-Emoji-only messages, punctuation, keyboard mashing without a single vowel ("zxcvbnm") carry no question
+Emoji-only messages, punctuation, keyboard mashing without a single vowel ("zxcvbnm") or along the middle
+row of a QWERTY or AZERTY keyboard ("jfkdlsa", "qsdfmlk") carry no question
 a statistical model can learn from examples; a rule is more reliable: they get the out-of-scope reply with
 the topic buttons; so does a message that only laughs ("lol", "hahaha": it once got "Goodbye").
 Degenerate input (one letter repeated, only digits, only a link) would otherwise be given
@@ -24,17 +25,32 @@ _LETTERS = re.compile(r"[^\W\d_]+")
 _LINK = re.compile(r"^\s*(?:https?://|www\.)\S+\s*$", re.IGNORECASE)
 _DIGITS_ONLY = re.compile(r"^[\d\s.,:;/+()\-€$%]+$")
 _VOWELS = set("aeiouyàáâäèéêëìíîïòóôöùúûü")
+# the middle letter row of a QWERTY and of an AZERTY keyboard (Flemish keyboards are AZERTY); words typed only
+# from one row with five different letters are rare in English and Dutch ("flags", "flash"), and the rule
+# needs every word of the message to be one
+_MIDDLE_ROWS = (frozenset("asdfghjkl"), frozenset("qsdfghjklm"))
+MASH_MIN_LETTERS, MASH_MIN_DISTINCT = 5, 5
 _LAUGH = re.compile(r"^(?:l+o+l+z*|lmf?ao+|rofl|x+d+|(?:h+[aeio]+){2,}h*|(?:[aeio]*h+){2,}[aeio]*)$")
 
 
+def is_row_mash(word: str) -> bool:
+    """A word typed along one keyboard row: long enough, several different letters, all from that row."""
+    letters = set(word)
+    return (
+        len(word) >= MASH_MIN_LETTERS
+        and len(letters) >= MASH_MIN_DISTINCT
+        and any(letters <= row for row in _MIDDLE_ROWS)
+    )
+
+
 def is_nonsense(text: str) -> bool:
-    """No letters at all, or only words of four or more letters without a vowel."""
+    """No letters at all, or only words of four or more letters without a vowel, or only keyboard-row mashing."""
     if text.startswith("/"):
         return False  # a button payload: its intent is given
     words = _LETTERS.findall(text.lower())
     if not words:
         return True
-    return all(len(w) >= 4 and not (set(w) & _VOWELS) for w in words)
+    return all((len(w) >= 4 and not (set(w) & _VOWELS)) or is_row_mash(w) for w in words)
 
 
 def is_laughter(text: str) -> bool:

@@ -8,14 +8,18 @@ from assistant_components.nonsense_classifier import is_degenerate, is_laughter,
 
 
 @pytest.mark.parametrize(
-    "text", ["", "   ", "😂😂😂", "👍", "?!?", "...", "123456", "zxcvbnm", "qwrtpl jfkdlsjf", "🤷\u200d♂️"]
+    "text",
+    ["", "   ", "😂😂😂", "👍", "?!?", "...", "123456", "zxcvbnm", "qwrtpl jfkdlsjf", "🤷\u200d♂️"]
+    + ["asdfgh", "sdlkfj gkhda", "qsdmlkf"],
 )
 def test_nonsense(text):
     assert is_nonsense(text)
 
 
 @pytest.mark.parametrize(
-    "text", ["ok", "hi", "btw", "kbo", "angstschreeuw", "kmo-p", "/greet", "why", "VAT 21%", "ja 👍"]
+    "text",
+    ["ok", "hi", "btw", "kbo", "angstschreeuw", "kmo-p", "/greet", "why", "VAT 21%", "ja 👍"]
+    + ["glass halls for a flash sale", "shall", "dag", "hallo"],
 )
 def test_not_nonsense(text):
     assert not is_nonsense(text)
