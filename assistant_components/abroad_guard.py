@@ -13,16 +13,13 @@ when the model is loaded. Runs after the statistical classifiers and before the 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Dict, Optional, Text
+from typing import Any, Dict, Text
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, TEXT
-from rasa.shared.nlu.training_data.message import Message
 
 from actions.cues import CueList, both_languages, read_list_file
-from actions.paths import ROOT
 
-from .rule_classifier import RuleIntentClassifier
+from .rule_classifier import RelabelGuard
 
 TOPIC_INTENTS = ["ask_startup", "ask_permits", "ask_financing", "ask_location", "ask_agency", "request_guidance"]
 
@@ -54,13 +51,8 @@ class AbroadRule:
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
-class AbroadGuard(RuleIntentClassifier):
+class AbroadGuard(RelabelGuard):
     """Re-labels topic questions about another country's company law."""
-
-    def __init__(self, config: Dict[Text, Any], rule: Optional[AbroadRule] = None) -> None:
-        """Keep the configuration and the rule (read from `cues` unless given)."""
-        super().__init__(config)
-        self.rule = rule or AbroadRule.from_directory(ROOT / str(config["cues"]))
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
@@ -71,10 +63,7 @@ class AbroadGuard(RuleIntentClassifier):
             "intent": "out_of_scope_abroad",
         }
 
-    def label(self, message: Message) -> Optional[str]:
-        """`intent` for a topic question about another country's company law, else None."""
-        intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
-        text = message.get(TEXT) or ""
-        if intent in self.config["intents"] and not text.startswith("/") and self.rule.applies(text):
-            return str(self.config["intent"])
-        return None
+    @classmethod
+    def read_rule(cls, directory: Path) -> AbroadRule:
+        """abroad.yml and home.yml."""
+        return AbroadRule.from_directory(directory)

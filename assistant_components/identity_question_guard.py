@@ -13,17 +13,14 @@ statistical classifiers and before the FallbackClassifier.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Dict, Optional, Text
+from typing import Any, Dict, Text
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, TEXT
-from rasa.shared.nlu.training_data.message import Message
 
 from actions.cues import CueList, both_languages, read_list_file
-from actions.paths import ROOT
 from actions.text import fold
 
-from .rule_classifier import RuleIntentClassifier
+from .rule_classifier import RelabelGuard
 
 LIST_FILE = "identity_questions.yml"
 
@@ -53,23 +50,15 @@ class IdentityQuestionRule:
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
-class IdentityQuestionGuard(RuleIntentClassifier):
+class IdentityQuestionGuard(RelabelGuard):
     """Re-labels a question about whom the user talks to, classed as a request for a person."""
-
-    def __init__(self, config: Dict[Text, Any], rule: Optional[IdentityQuestionRule] = None) -> None:
-        """Keep the configuration and the rule (read from `cues` unless given)."""
-        super().__init__(config)
-        self.rule = rule or IdentityQuestionRule.from_directory(ROOT / str(config["cues"]))
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
         """Defaults: where the lists are, the intents a message may have been given, and the intent it gets."""
         return {"cues": "knowledge/understanding", "intents": ["ask_human"], "intent": "bot_challenge"}
 
-    def label(self, message: Message) -> Optional[str]:
-        """`intent` for a question about whom the user talks to, classed as one of `intents`; else None."""
-        intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
-        text = message.get(TEXT) or ""
-        if intent in self.config["intents"] and not text.startswith("/") and self.rule.applies(text):
-            return str(self.config["intent"])
-        return None
+    @classmethod
+    def read_rule(cls, directory: Path) -> IdentityQuestionRule:
+        """identity_questions.yml."""
+        return IdentityQuestionRule.from_directory(directory)
