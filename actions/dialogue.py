@@ -18,7 +18,7 @@ from .answering import (
     reply_with,
     typed_text,
 )
-from .confidence import OUT_OF_SCOPE_UNSURE
+from .confidence import OUT_OF_SCOPE_UNSURE, asks_for_person
 from .feedback import intent_of
 from .knowledge.base import KnowledgeBase, knowledge_base
 
@@ -67,7 +67,8 @@ def escalate_if_sensitive(dispatcher: CollectingDispatcher, kb: KnowledgeBase, t
 class ActionHandleFallback(Action):
     """Answers a follow-up or a specific question that matches an entry; else asks to rephrase or offers an advisor.
 
-    The first miss asks to rephrase; the second miss in a row offers an advisor (starts the handoff questions).
+    The first miss asks to rephrase; the second miss in a row offers an advisor (starts the handoff questions), as
+    does a first miss whose best guess was a request for a person, too close to its runner-up to be taken.
     A message the classifier could not place, that no entry answers and that describes a sensitive situation
     (a dispute, debts) goes to an advisor at once, as an unsure out-of-scope verdict on it does.
     """
@@ -85,6 +86,9 @@ class ActionHandleFallback(Action):
         escalated = escalate_if_sensitive(dispatcher, kb, typed_text(tracker))
         if escalated is not None:
             return escalated
+        if asks_for_person(tracker.latest_message or {}) and not tracker.get_slot("case_id"):
+            dispatcher.utter_message(response="utter_handoff_intro")
+            return [FollowupAction("handoff_form")]
         if consecutive_fallbacks(tracker) >= FALLBACKS_BEFORE_HANDOFF and not tracker.get_slot("case_id"):
             dispatcher.utter_message(response="utter_handoff_intro")
             return [SlotSet("handoff_reason", "not_understood"), FollowupAction("handoff_form")]

@@ -360,6 +360,41 @@ def test_second_miss_in_a_row_offers_an_advisor(kb: KnowledgeBase) -> None:
     assert events == [SlotSet("handoff_reason", "not_understood"), FollowupAction("handoff_form")]
 
 
+def too_close_to_call(text: str, first: str, runner_up: str, confidences: tuple) -> Tracker:
+    """A message the FallbackClassifier declined because its two best intents were too close."""
+    tracked = tracker(text, "nlu_fallback", events=[user("hi", "greet")])
+    tracked.latest_message["intent"]["confidence"] = 0.27
+    tracked.latest_message["intent_ranking"] = [
+        {"name": "nlu_fallback", "confidence": 0.27},
+        {"name": first, "confidence": confidences[0]},
+        {"name": runner_up, "confidence": confidences[1]},
+    ]
+    return tracked
+
+
+def test_a_request_for_a_person_too_close_to_call_offers_the_advisor_at_once(kb: KnowledgeBase) -> None:
+    text = "I need a person from the agency to help me"
+    events, responses, _ = run(ActionHandleFallback(), too_close_to_call(text, "ask_human", "ask_agency", (0.34, 0.3)))
+    assert responses == ["utter_handoff_intro"]  # the handoff then asks for consent first
+    assert events == [FollowupAction("handoff_form")]
+    # the case is filed as a request for an advisor, not as a message the bot did not understand
+    tracked = too_close_to_call(text, "ask_human", "ask_agency", (0.34, 0.3))
+    events_then = [*tracked.events, form_started(), user("yes", "affirm")]
+    filed = Tracker("s", {"last_topic": None}, {}, events_then, False, None, {}, "action_listen")
+    assert handoff_topic(filed) == "asked_for_advisor"
+
+
+def test_a_guess_at_a_person_below_the_fallback_bar_or_behind_another_intent_only_asks_to_rephrase(
+    kb: KnowledgeBase,
+) -> None:
+    for tracked in (
+        too_close_to_call("blorp", "ask_human", "ask_agency", (0.2, 0.19)),
+        too_close_to_call("blorp blorp", "ask_agency", "ask_human", (0.34, 0.31)),
+    ):
+        events, responses, _ = run(ActionHandleFallback(), tracked)
+        assert (events, responses) == ([], ["utter_please_rephrase"])
+
+
 def test_second_miss_with_an_open_case_does_not_start_another_handoff(kb: KnowledgeBase) -> None:
     events, responses, _ = run(
         ActionHandleFallback(),

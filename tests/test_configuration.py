@@ -146,3 +146,12 @@ def test_readme_layout_table_names_every_folder() -> None:
     named = {name for cell in first_cells for name in re.findall(r"`([^`/]+)/`", cell)}
     assert folders <= named, f"folders missing from the README's project layout: {sorted(folders - named)}"
     assert named - folders <= {"models", "spacy_pipeline", "var", "results", "reports"}, sorted(named - folders)
+
+
+def test_the_actions_know_the_fallback_classifiers_threshold() -> None:
+    # actions/confidence.py reads a message the FallbackClassifier declined by this bar ("too close to call")
+    from actions.confidence import FALLBACK_THRESHOLD
+
+    pipeline = yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))["pipeline"]
+    (fallback,) = [component for component in pipeline if component["name"] == "FallbackClassifier"]
+    assert fallback["threshold"] == FALLBACK_THRESHOLD

@@ -21,7 +21,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from cases import store as case_store
 from cases.office_hours import OfficeHours, describe
 
-from ..confidence import person_is_runner_up
+from ..confidence import asks_for_person
 from ..replies import language_of
 from .cases import cases_engine, is_live, open_case
 from .contact import invalid_handoff_slots
@@ -50,7 +50,7 @@ def handoff_topic(tracker: Tracker) -> str:
         intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
         if intent == "confidential":
             return "confidential"
-        if intent == "ask_human" or person_is_runner_up(event.get("parse_data") or {}):
+        if asks_for_person(event.get("parse_data") or {}):
             return tracker.get_slot("last_topic") or "asked_for_advisor"
         return "not_understood"
     return "asked_for_advisor"
