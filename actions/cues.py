@@ -57,6 +57,16 @@ class CueList:
             return True
         return any(contains_phrase(folded, p) for p in self.phrases)
 
+    def opens(self, text: str) -> bool:
+        """Whether `text` (folded here) starts with a cue: a word or phrase as whole words, or a word with a prefix."""
+        folded = fold(text)
+        tokens = folded.split()
+        if not tokens:
+            return False
+        if tokens[0] in self.words or any(tokens[0].startswith(p) for p in self.prefixes):
+            return True
+        return any(folded == phrase or folded.startswith(phrase + " ") for phrase in self.phrases)
+
 
 def both_languages(data: dict, key: str = "") -> List[str]:
     """The items of a list file for English and Dutch together (a message's language may be misdetected)."""

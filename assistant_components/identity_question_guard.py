@@ -18,7 +18,6 @@ from typing import Any, Dict, Text
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 
 from actions.cues import CueList, both_languages, read_list_file
-from actions.text import fold
 
 from .rule_classifier import RelabelGuard
 
@@ -38,15 +37,9 @@ class IdentityQuestionRule:
         lists = read_list_file(directory / LIST_FILE)
         return cls(*(CueList.of(both_languages(lists.get(part) or {})) for part in ("openings", "beings", "requests")))
 
-    def opens_as_question(self, text: str) -> bool:
-        """The message starts with one of the openings (as whole words)."""
-        folded = fold(text)
-        starts = [*self.openings.phrases, *self.openings.words]
-        return any(folded == start or folded.startswith(start + " ") for start in starts)
-
     def applies(self, text: str) -> bool:
         """Opens like a question about the chat, names a being, and asks for nothing."""
-        return self.opens_as_question(text) and self.beings.found_in(text) and not self.requests.found_in(text)
+        return self.openings.opens(text) and self.beings.found_in(text) and not self.requests.found_in(text)
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)

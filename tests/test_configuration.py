@@ -155,3 +155,23 @@ def test_the_actions_know_the_fallback_classifiers_threshold() -> None:
     pipeline = yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))["pipeline"]
     (fallback,) = [component for component in pipeline if component["name"] == "FallbackClassifier"]
     assert fallback["threshold"] == FALLBACK_THRESHOLD
+
+
+def test_make_train_and_the_staff_retraining_train_reproducibly_alike(tmp_path: Path) -> None:
+    # Two full trainings with these settings gave byte-identical DIET weights; without them two runs on one machine
+    # differed, and so did runs with oneDNN's instruction set left to the CPU (README "Reproducible training").
+    from staff_review.retrain import REPRODUCIBLE_TRAINING, _env
+
+    assert REPRODUCIBLE_TRAINING == {"TF_DETERMINISTIC_OPS": "1", "ONEDNN_MAX_CPU_ISA": "AVX2"}
+    assert {name: _env()[name] for name in REPRODUCIBLE_TRAINING} == REPRODUCIBLE_TRAINING
+    # the Makefile's training rule, run with a stand-in for rasa that records the environment it was given
+    seen = tmp_path / "seen.txt"
+    stand_in = tmp_path / "rasa"
+    stand_in.write_text(f"#!/bin/sh\necho $TF_DETERMINISTIC_OPS $ONEDNN_MAX_CPU_ISA \"$*\" > {seen}\n")
+    stand_in.chmod(0o755)
+    stamp = tmp_path / ".trained"
+    subprocess.run(
+        ["make", "--no-print-directory", f"MODEL_STAMP={stamp}", f"RASA={stand_in}", str(stamp)],
+        cwd=ROOT, check=True, capture_output=True, text=True,
+    )
+    assert seen.read_text().split(maxsplit=2) == ["1", "AVX2", "train --fixed-model-name assistant --out models\n"]

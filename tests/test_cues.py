@@ -27,6 +27,13 @@ def test_prefixes_words_and_phrases_match_whole_words():
     assert not cues.found_in("my social secretariat asked for it")
 
 
+def test_opens_looks_only_at_the_start_and_at_whole_words():
+    cues = CueList.of(["is this", "am i", "ben*"])
+    assert cues.opens("Is this a real person?") and cues.opens("am I talking to a bot") and cues.opens("is this")
+    assert cues.opens("Ben jij een mens?") and cues.opens("bent u een robot")
+    assert not cues.opens("is thistle a plant") and not cues.opens("tell me, is this a bot?") and not cues.opens("")
+
+
 @pytest.mark.parametrize(
     "text",
     [
