@@ -10,7 +10,8 @@ of that it records what a user would notice and the shared runner does not repor
   caveat (the worst outcome for a government agency);
 - over-escalation: a case that is not confidential but is classed `confidential` or offered the advisor
   handoff on its first message;
-- out-of-scope rejection and in-domain retention rates.
+- out-of-scope rejection and in-domain retention rates (retention by the reply: an in-domain question answered
+  from an entry is kept even when its intent was a fallback; by the intent alone as well).
 
 Usage: .venv/bin/python scripts/evaluate.py tests/blind/blind_cases.yaml [--out reports/blind.json]
 The cases file is never used for training (tests/test_training_data.py checks the overlap).
@@ -150,7 +151,10 @@ def summarise(results: List[Dict[str, Any]]) -> Dict[str, Any]:
     others = [r for r in results if r["expect"] != "handoff"]
     confident_wrong = [r for r in answers if not r["ok"] and r["answered"] and not r["hedged"]]
     escalated = [r for r in others if r["intent"] in ("confidential", "ask_human") or r["offered_handoff"]]
-    kept = [r for r in answers if not r["intent"].startswith(OUT_OF_SCOPE)]
+    # kept: not turned away. A question classed nlu_fallback whose reply still answers it from an entry (the
+    # fallback action answers a specific question) was kept; the intent alone is shown as in_domain_intent_kept.
+    kept = [r for r in answers if not r["intent"].startswith(OUT_OF_SCOPE) or r["answered"]]
+    intent_kept = [r for r in answers if not r["intent"].startswith(OUT_OF_SCOPE)]
     by_group: Dict[str, List[int]] = {}
     for r in results:
         for key in (f"topic:{r['topic']}", f"lang:{r['lang']}", f"expect:{r['expect']}"):
@@ -169,6 +173,7 @@ def summarise(results: List[Dict[str, Any]]) -> Dict[str, Any]:
         # the shared runner counts these as rejected; shown so that answering them stays visible
         "out_of_scope_answered": rate(sum(r["ok"] and r["answered"] for r in fallbacks), len(fallbacks)),
         "in_domain_kept": rate(len(kept), len(answers)),
+        "in_domain_intent_kept": rate(len(intent_kept), len(answers)),
         "groups": {k: {"passed": g, "cases": n, "rate": rate(g, n)} for k, (g, n) in sorted(by_group.items())},
         "intents_of_answer_cases": dict(Counter(r["intent"] for r in answers).most_common()),
     }

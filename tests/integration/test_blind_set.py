@@ -22,6 +22,9 @@ BLIND = ROOT / "tests" / "blind" / "blind_cases.yaml"
 # Measured 2026-11-29 (README "Measured"): answer 0.886, confident-but-wrong 0.019, handoff 1.0, out of scope
 # rejected 0.933, in-domain kept 0.994, others escalated 0.03 in the morning; in the evening answer 0.911,
 # confident-but-wrong 0.013, handoff 1.0, out of scope rejected 0.956, in-domain kept 0.975, others escalated 0.02.
+# 2026-11-30, eighth session, the first reproducibly trained model: answer 0.911, confident-but-wrong 0.013, handoff
+# 1.0, out of scope rejected 0.956, in-domain kept 0.987 by the reply (0.924 by the intent alone: ten questions
+# classed nlu_fallback, six of them answered right by the fallback action), others escalated 0.005.
 # The floors leave room for retraining noise only; the answer target (>= 0.90) is not yet met and is not
 # pretended here.
 FLOORS = {
@@ -41,7 +44,10 @@ def test_blind_set(stack):
     summary = summarise([run_case(stack, case) for case in cases])
     print(json.dumps({k: v for k, v in summary.items() if k != "groups"}, indent=1))
     rejected, kept = summary["out_of_scope_rejected"], summary["in_domain_kept"]
-    print(f"out of scope rejected {rejected:.3f}; in-domain kept {kept:.3f}")
+    print(
+        f"out of scope rejected {rejected:.3f}; in-domain kept {kept:.3f} "
+        f"(by the intent alone {summary['in_domain_intent_kept']:.3f})"
+    )
     low = {k: summary[k] for k, floor in FLOORS.items() if summary[k] < floor}
     high = {k: summary[k] for k, ceiling in CEILINGS.items() if summary[k] > ceiling}
     assert not low and not high, f"below floor {low}, above ceiling {high}"
