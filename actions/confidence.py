@@ -42,26 +42,29 @@ def person_is_runner_up(parse_data: dict) -> bool:
     )
 
 
-def best_guess(parse_data: dict) -> tuple:
-    """The classifier's first intent other than the fallback, and its confidence ("", 0.0 without a ranking)."""
-    for item in parse_data.get("intent_ranking") or [parse_data.get("intent") or {}]:
-        if item.get("name") and item.get("name") != FALLBACK_INTENT:
-            return str(item["name"]), float(item.get("confidence") or 0.0)
-    return "", 0.0
+def best_guesses(parse_data: dict) -> list:
+    """The classifier's intents other than the fallback, best first, as (name, confidence)."""
+    ranking = parse_data.get("intent_ranking") or [parse_data.get("intent") or {}]
+    return [
+        (str(item["name"]), float(item.get("confidence") or 0.0))
+        for item in ranking
+        if item.get("name") and item.get("name") != FALLBACK_INTENT
+    ]
 
 
 def asks_for_person(parse_data: dict) -> bool:
     """A request for a person, sure or not.
 
-    `ask_human`; a message not understood only because `ask_human` and its runner-up were too close to call
-    ("I need a person from the agency to help me": ask_human 0.34, ask_agency 0.30 on one machine's model); or an
-    unsure guidance request whose next guess is `ask_human`. Offering the advisor costs little: the handoff asks for
-    consent first.
+    `ask_human`; a message not understood only because the classifier could not choose between a request for a
+    person and another intent (the better at or above the fallback threshold, the other within the ambiguity
+    threshold of it: "I need a person from the agency to help me", ask_human 0.34 against ask_agency 0.30;
+    "kunnen jullie iemand langs sturen ...", ask_agency 0.31 against ask_human 0.28); or an unsure guidance request
+    whose next guess is `ask_human`. Offering the advisor costs little: the handoff asks for consent first.
     """
     intent = (parse_data.get("intent") or {}).get("name")
     if intent == "ask_human":
         return True
     if intent == FALLBACK_INTENT and not str(parse_data.get("text") or "").startswith("/"):
-        name, confidence = best_guess(parse_data)
-        return name == "ask_human" and confidence >= FALLBACK_THRESHOLD
+        guesses = best_guesses(parse_data)[:2]
+        return bool(guesses) and guesses[0][1] >= FALLBACK_THRESHOLD and "ask_human" in [name for name, _ in guesses]
     return person_is_runner_up(parse_data)

@@ -360,39 +360,46 @@ def test_second_miss_in_a_row_offers_an_advisor(kb: KnowledgeBase) -> None:
     assert events == [SlotSet("handoff_reason", "not_understood"), FollowupAction("handoff_form")]
 
 
-def too_close_to_call(text: str, first: str, runner_up: str, confidences: tuple) -> Tracker:
-    """A message the FallbackClassifier declined because its two best intents were too close."""
+def too_close_to_call(text: str, *ranking: tuple) -> Tracker:
+    """A message the FallbackClassifier declined: its best intents (name, confidence) were too close or too low."""
     tracked = tracker(text, "nlu_fallback", events=[user("hi", "greet")])
     tracked.latest_message["intent"]["confidence"] = 0.27
     tracked.latest_message["intent_ranking"] = [
         {"name": "nlu_fallback", "confidence": 0.27},
-        {"name": first, "confidence": confidences[0]},
-        {"name": runner_up, "confidence": confidences[1]},
+        *({"name": name, "confidence": confidence} for name, confidence in ranking),
     ]
     return tracked
 
 
-def test_a_request_for_a_person_too_close_to_call_offers_the_advisor_at_once(kb: KnowledgeBase) -> None:
-    text = "I need a person from the agency to help me"
-    events, responses, _ = run(ActionHandleFallback(), too_close_to_call(text, "ask_human", "ask_agency", (0.34, 0.3)))
+@pytest.mark.parametrize(
+    "text, ranking",
+    [
+        ("I need a person from the agency to help me", (("ask_human", 0.34), ("ask_agency", 0.3))),
+        ("kunnen jullie iemand sturen? liever een gesprek", (("ask_agency", 0.31), ("ask_human", 0.28))),
+    ],
+)
+def test_a_request_for_a_person_too_close_to_call_offers_the_advisor_at_once(
+    kb: KnowledgeBase, text: str, ranking: tuple
+) -> None:
+    events, responses, _ = run(ActionHandleFallback(), too_close_to_call(text, *ranking))
     assert responses == ["utter_handoff_intro"]  # the handoff then asks for consent first
     assert events == [FollowupAction("handoff_form")]
     # the case is filed as a request for an advisor, not as a message the bot did not understand
-    tracked = too_close_to_call(text, "ask_human", "ask_agency", (0.34, 0.3))
-    events_then = [*tracked.events, form_started(), user("yes", "affirm")]
+    events_then = [*too_close_to_call(text, *ranking).events, form_started(), user("yes", "affirm")]
     filed = Tracker("s", {"last_topic": None}, {}, events_then, False, None, {}, "action_listen")
     assert handoff_topic(filed) == "asked_for_advisor"
 
 
-def test_a_guess_at_a_person_below_the_fallback_bar_or_behind_another_intent_only_asks_to_rephrase(
-    kb: KnowledgeBase,
-) -> None:
-    for tracked in (
-        too_close_to_call("blorp", "ask_human", "ask_agency", (0.2, 0.19)),
-        too_close_to_call("blorp blorp", "ask_agency", "ask_human", (0.34, 0.31)),
-    ):
-        events, responses, _ = run(ActionHandleFallback(), tracked)
-        assert (events, responses) == ([], ["utter_please_rephrase"])
+@pytest.mark.parametrize(
+    "ranking",
+    [
+        (("ask_human", 0.2), ("ask_agency", 0.19)),  # below the fallback threshold: a guess
+        (("ask_agency", 0.34), ("ask_location", 0.31), ("ask_human", 0.3)),  # a person only third
+    ],
+)
+def test_a_weaker_guess_at_a_person_only_asks_to_rephrase(kb: KnowledgeBase, ranking: tuple) -> None:
+    events, responses, _ = run(ActionHandleFallback(), too_close_to_call("blorp", *ranking))
+    assert (events, responses) == ([], ["utter_please_rephrase"])
 
 
 def test_second_miss_with_an_open_case_does_not_start_another_handoff(kb: KnowledgeBase) -> None:
