@@ -97,7 +97,8 @@ def answer_question(
     if overview is None:
         return []
     text = typed_text(tracker)
-    asked_something = bool(text.strip()) and len(text.split()) > 3
+    # a follow-up with no answer before it to follow ("and in Gent?" as a first message) asked something specific too
+    asked_something = bool(text.strip()) and (len(text.split()) > 3 or kb.cues.looks_like_followup(text))
     send_answer(dispatcher, tracker, overview, kb.entries, "overview" if asked_something else "sure")
     return [SlotSet("last_topic", overview.topic), SlotSet("last_entry", None)]
 

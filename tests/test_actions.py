@@ -191,6 +191,15 @@ def test_unanswerable_question_gets_the_topic_overview_said_honestly(kb: Knowled
     assert messages[0]["title"] == "Financing"
 
 
+def test_a_followup_with_nothing_before_it_gets_the_overview_said_honestly(kb: KnowledgeBase) -> None:
+    # "and in Gent?" as the first message asks something that no answer before it explains
+    _, responses, _ = run(ActionAnswerQuestion(), tracker("and how much?", "ask_financing"))
+    assert responses[0] == "utter_answer_not_specific"
+    # a bare topic word is a request for the overview itself
+    _, responses, messages = run(ActionAnswerQuestion(), tracker("financing", "ask_financing"))
+    assert responses[0] != "utter_answer_not_specific" and messages[0]["title"] == "Financing"
+
+
 def test_confidential_intro_without_a_detailed_question_answers_nothing(kb: KnowledgeBase) -> None:
     events, responses, _ = run(ActionConfidentialIntro(), tracker("we cannot pay our suppliers", "confidential"))
     assert events == [SlotSet("sensitive", True)]
