@@ -9,6 +9,8 @@ held-out NLU messages (tests/nlu_holdout*.yml) falls below it as fell below the 
 
 from __future__ import annotations
 
+from typing import List, Tuple
+
 # Below this the topic that steered retrieval was a guess, so an answer is at most "the closest information":
 # a confident answer needs both the question's topic and its entry to be sure.
 INTENT_SURE = 0.47
@@ -28,21 +30,12 @@ FALLBACK_THRESHOLD = 0.27
 FALLBACK_INTENT = "nlu_fallback"
 
 
-def person_is_runner_up(parse_data: dict) -> bool:
-    """An unsure guidance request whose next guess is a request for a person."""
-    ranking = parse_data.get("intent_ranking") or []
-    if len(ranking) < 2 or str(parse_data.get("text") or "").startswith("/"):
-        return False
-    first, second = ranking[0], ranking[1]
-    return (
-        first.get("name") == "request_guidance"
-        and float(first.get("confidence") or 0.0) < INTENT_SURE
-        and second.get("name") == "ask_human"
-        and float(second.get("confidence") or 0.0) >= PERSON_RUNNER_UP
-    )
+def typed(parse_data: dict) -> bool:
+    """A message the user typed, not a button payload ("/ask_human")."""
+    return not str(parse_data.get("text") or "").startswith("/")
 
 
-def best_guesses(parse_data: dict) -> list:
+def best_guesses(parse_data: dict) -> List[Tuple[str, float]]:
     """The classifier's intents other than the fallback, best first, as (name, confidence)."""
     ranking = parse_data.get("intent_ranking") or [parse_data.get("intent") or {}]
     return [
@@ -50,6 +43,20 @@ def best_guesses(parse_data: dict) -> list:
         for item in ranking
         if item.get("name") and item.get("name") != FALLBACK_INTENT
     ]
+
+
+def person_is_runner_up(parse_data: dict) -> bool:
+    """An unsure guidance request whose next guess is a request for a person."""
+    guesses = best_guesses(parse_data)[:2] if typed(parse_data) else []
+    if len(guesses) < 2:
+        return False
+    (first, first_confidence), (second, second_confidence) = guesses
+    return (
+        first == "request_guidance"
+        and first_confidence < INTENT_SURE
+        and second == "ask_human"
+        and second_confidence >= PERSON_RUNNER_UP
+    )
 
 
 def asks_for_person(parse_data: dict) -> bool:
@@ -64,7 +71,7 @@ def asks_for_person(parse_data: dict) -> bool:
     intent = (parse_data.get("intent") or {}).get("name")
     if intent == "ask_human":
         return True
-    if intent == FALLBACK_INTENT and not str(parse_data.get("text") or "").startswith("/"):
+    if intent == FALLBACK_INTENT and typed(parse_data):
         guesses = best_guesses(parse_data)[:2]
         return bool(guesses) and guesses[0][1] >= FALLBACK_THRESHOLD and "ask_human" in [name for name, _ in guesses]
     return person_is_runner_up(parse_data)

@@ -18,7 +18,7 @@ from .answering import (
     reply_with,
     typed_text,
 )
-from .confidence import OUT_OF_SCOPE_UNSURE, asks_for_person
+from .confidence import FALLBACK_INTENT, OUT_OF_SCOPE_UNSURE, asks_for_person
 from .feedback import intent_of
 from .knowledge.base import KnowledgeBase, knowledge_base
 
@@ -45,7 +45,7 @@ def consecutive_fallbacks(tracker: Tracker) -> int:
         if event.get("event") != "user":
             continue
         intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
-        if intent != "nlu_fallback":
+        if intent != FALLBACK_INTENT:
             break
         count += 1
     return count
@@ -86,12 +86,11 @@ class ActionHandleFallback(Action):
         escalated = escalate_if_sensitive(dispatcher, kb, typed_text(tracker))
         if escalated is not None:
             return escalated
-        if asks_for_person(tracker.latest_message or {}) and not tracker.get_slot("case_id"):
+        person = asks_for_person(tracker.latest_message or {})
+        if (person or consecutive_fallbacks(tracker) >= FALLBACKS_BEFORE_HANDOFF) and not tracker.get_slot("case_id"):
             dispatcher.utter_message(response="utter_handoff_intro")
-            return [FollowupAction("handoff_form")]
-        if consecutive_fallbacks(tracker) >= FALLBACKS_BEFORE_HANDOFF and not tracker.get_slot("case_id"):
-            dispatcher.utter_message(response="utter_handoff_intro")
-            return [SlotSet("handoff_reason", "not_understood"), FollowupAction("handoff_form")]
+            reason = [] if person else [SlotSet("handoff_reason", "not_understood")]
+            return [*reason, FollowupAction("handoff_form")]
         dispatcher.utter_message(response="utter_please_rephrase")
         return []
 

@@ -16,7 +16,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Set
 
 import requests
 import yaml
@@ -37,7 +37,7 @@ ALWAYS_CLOSED = "timezone: Europe/Brussels\nhours: {}\nclosed_dates: []\n"
 
 
 # Ports handed out in this test run: the same port is never given to two services.
-_GIVEN_PORTS: set = set()
+_GIVEN_PORTS: Set[int] = set()
 
 
 def _ephemeral_range() -> range:
