@@ -44,6 +44,13 @@ def test_opens_looks_only_at_the_start_and_at_whole_words():
         "de deurwaarder stond vanmorgen aan de deur",
         "kan dit vertrouwelijk blijven?",
         "I'm completely burnt out and the shop depends on me",
+        # customers who do not pay, clawbacks, threats (the lexicon added in the ninth session)
+        "our biggest client owes us three months of invoices",
+        "the distributor refuses to pay for the last delivery",
+        "een klant weigert te betalen en we zitten krap bij kas",
+        "de subsidie wordt teruggevorderd en dat klopt niet",
+        "the landlord threatens legal action over the rent",
+        "mijn compagnon doet dingen achter mijn rug",
     ],
 )
 def test_sensitive_situations(cues, text):
@@ -58,6 +65,9 @@ def test_sensitive_situations(cues, text):
         "the roadworks in front of my shop started last week, is there a premium",
         "my grandmother always dreamt of opening a tea room, what permits do we need",
         "wie kan mijn financieel plan nakijken?",
+        "how do I pay my social contributions as a starter",
+        "how much VAT do I have to pay on my invoices",
+        "hoe betaal ik mijn sociale bijdragen als starter?",
     ],
 )
 def test_questions_that_only_sound_personal_are_not_sensitive(cues, text):

@@ -25,13 +25,13 @@ from staff_review.nlu_eval import evaluate_models
 
 pytestmark = pytest.mark.rasa_cli
 RASA = str(Path(sys.executable).parent / "rasa")
-# Floors that catch a regression, not the targets (the understanding issue asks 0.95). The same data and seed
-# train a different DIET on a different CPU: held-out 0.913 / 0.936 on one 2-core machine, 0.905 / 0.929 on
-# another (2026-11-29); the floors sit below the lowest seen by that spread.
-MIN_MACRO_F1 = 0.89
-# the frozen blind NLU files (tests/blind/nlu_blind_*.yml): 0.811 / 0.820 when they were written, 0.780 / 0.823
-# with the same data on another machine (2026-11-29)
-MIN_BLIND_MACRO_F1 = 0.75
+# Floors that catch a regression, not the targets (the understanding issue asks 0.95). Training is reproducible
+# (Makefile: deterministic ops, oneDNN capped at AVX2): two machines trained byte-identical DIET weights
+# (2026-11-30). The figures still move by up to about 0.01 whenever the training data change (a new draw of DIET:
+# six draws of one commit gave 0.947-0.956 / 0.947-0.962), and staff retraining adds data, so the floors sit below
+# that spread: 0.954 / 0.950 held-out, 0.829 / 0.809 blind with the ninth session's data.
+MIN_MACRO_F1 = 0.93
+MIN_BLIND_MACRO_F1 = 0.78
 BLIND_NLU = {"en": "tests/blind/nlu_blind_en.yml", "nl": "tests/blind/nlu_blind_nl.yml"}
 
 

@@ -25,8 +25,10 @@ BLIND = ROOT / "tests" / "blind" / "blind_cases.yaml"
 # 2026-11-30, eighth session, the first reproducibly trained model: answer 0.911, confident-but-wrong 0.013, handoff
 # 1.0, out of scope rejected 0.956, in-domain kept 0.987 by the reply (0.924 by the intent alone: ten questions
 # classed nlu_fallback, six of them answered right by the fallback action), others escalated 0.005.
-# The floors leave room for retraining noise only; the answer target (>= 0.90) is not yet met and is not
-# pretended here.
+# 2026-11-30, ninth session (two training lines relabelled, which trains a new draw of DIET): answer 0.899,
+# confident-but-wrong 0.019, handoff 1.0, out of scope rejected 0.956, in-domain kept 0.994, others escalated 0.015.
+# The floors leave room for retraining noise only; the answer target (>= 0.90) moves in and out of reach
+# with the draw and is not pretended here.
 FLOORS = {
     "answer_correct": 0.84,
     "handoff_reached": 0.95,
