@@ -18,9 +18,10 @@ from .answering import (
     reply_with,
     typed_text,
 )
-from .confidence import FALLBACK_INTENT, OUT_OF_SCOPE_UNSURE, asks_for_person
+from .confidence import FALLBACK_INTENT, OUT_OF_SCOPE_UNSURE, asks_for_person, best_guesses
 from .feedback import intent_of
 from .knowledge.base import KnowledgeBase, knowledge_base
+from .replies import TOPIC_OF_INTENT
 
 FALLBACKS_BEFORE_HANDOFF = 2
 
@@ -64,11 +65,23 @@ def escalate_if_sensitive(dispatcher: CollectingDispatcher, kb: KnowledgeBase, t
     return [SlotSet("sensitive", True), FollowupAction("handoff_form")]
 
 
+def guessed_topic(parse_data: dict) -> Optional[str]:
+    """The topic of the classifier's best guess for a message it was not sure of, if that guess is a topic.
+
+    Unsure is not clueless: "a bakery with 6 staff sending two bakers on a pastry course, any support?" was
+    not understood surely, but its best guess (financing) still tells the retrieval which topic breaks ties.
+    """
+    guesses = best_guesses(parse_data)
+    return TOPIC_OF_INTENT.get(guesses[0][0]) if guesses else None
+
+
 class ActionHandleFallback(Action):
     """Answers a follow-up or a specific question that matches an entry; else asks to rephrase or offers an advisor.
 
-    The first miss asks to rephrase; the second miss in a row offers an advisor (starts the handoff questions), as
-    does a first miss whose best guess was a request for a person, too close to its runner-up to be taken.
+    The entry is looked for in the topic of the classifier's best guess (`guessed_topic`), and shown as the
+    closest information at most. The first miss asks to rephrase; the second miss in a row offers an advisor
+    (starts the handoff questions), as does a first miss whose best guess was a request for a person, too close
+    to its runner-up to be taken.
     A message the classifier could not place, that no entry answers and that describes a sensitive situation
     (a dispute, debts) goes to an advisor at once, as an unsure out-of-scope verdict on it does.
     """
@@ -80,7 +93,7 @@ class ActionHandleFallback(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         """Execute the action (see the class docstring); returns the events to apply."""
         kb = knowledge_base()
-        answered = answer_if_specific(dispatcher, tracker, kb)
+        answered = answer_if_specific(dispatcher, tracker, kb, topic=guessed_topic(tracker.latest_message or {}))
         if answered is not None:
             return answered
         escalated = escalate_if_sensitive(dispatcher, kb, typed_text(tracker))

@@ -411,6 +411,15 @@ def test_a_weaker_guess_at_a_person_only_asks_to_rephrase(kb: KnowledgeBase, ran
     assert (events, responses) == ([], ["utter_please_rephrase"])
 
 
+def test_a_message_not_understood_surely_is_answered_in_the_topic_of_the_best_guess(real_kb: KnowledgeBase) -> None:
+    """Unsure is not clueless: the best guess (financing) steers the retrieval to the training incentive."""
+    text = "our print shop has 12 people and two of them should follow a forklift course, can something pay part of it"
+    unsure = too_close_to_call(text, ("ask_financing", 0.24), ("ask_startup", 0.2))
+    events, responses, _ = run(ActionHandleFallback(), unsure)
+    assert responses[0] == "utter_answer_closest"  # a guess: said as the closest information, never as sure
+    assert SlotSet("last_entry", "vlaamse_opleidingsincentives") in events
+
+
 def test_second_miss_with_an_open_case_does_not_start_another_handoff(kb: KnowledgeBase) -> None:
     events, responses, _ = run(
         ActionHandleFallback(),

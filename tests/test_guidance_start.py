@@ -77,3 +77,13 @@ def test_an_unsure_request_whose_next_guess_is_a_person_gets_the_advisor_handoff
 def test_other_guidance_requests_start_the_questions(ranking) -> None:
     events, responses, _ = run(ActionStartGuidance(), ranked("which subsidies fit my company?", ranking))
     assert "utter_handoff_intro" not in responses and FollowupAction("handoff_form") not in events
+
+
+def test_a_financing_request_that_describes_the_company_gets_the_measure_that_fits_first() -> None:
+    """The guidance asked for (financing) steers the answer even when no field is named; the finder comes after."""
+    text = "we zijn met 6 en willen een consultant inschakelen voor onze groeistrategie, welke steun is er"
+    events, responses, _ = run(ActionStartGuidance(), tracker(text, "request_guidance"))
+    answered = [e["value"] for e in events if e.get("name") == "last_entry"]
+    assert answered and answered[0].startswith("kmo_portefeuille"), events  # the SME wallet pays for consultancy
+    assert responses[0] in ("utter_answer", "utter_answer_closest")
+    assert "utter_followup_financing" in responses and SlotSet("guide", None) in events

@@ -71,8 +71,10 @@ class ActionStartGuidance(Action):
     guidance is wanted.
 
     "Which permit do I need for a car wash?" asks something specific: it gets the entry that fits, and the
-    permit check is offered as a button after it (the follow-up of the answer). A plain "which subsidies fit
-    me?", or a click on that button, starts the questions. An unsure request whose next guess is a request
+    permit check is offered as a button after it (the follow-up of the answer). The guidance asked for names
+    the topic the entry is looked for in ("we are 6 and want a consultant for our growth plan, what support is
+    there?" finds the SME wallet among the financing entries). A plain "which subsidies fit me?", or a click on
+    that button, starts the questions. An unsure request whose next guess is a request
     for a person ("can someone come by to look at our plans?") gets the advisor handoff, which asks consent first.
     """
 
@@ -87,7 +89,8 @@ class ActionStartGuidance(Action):
             return [SlotSet("guide", None), FollowupAction("handoff_form")]
         guide = chosen_guide(tracker)
         situation = names_situation(tracker, guide)
-        topic = TOPIC_OF_GUIDE.get(guide or "") if situation else None
+        # the guidance asked for names the topic, whether or not the request names a situation in it
+        topic = TOPIC_OF_GUIDE.get(guide or "")
         answered = answer_if_specific(dispatcher, tracker, knowledge_base(), topic=topic, situation=situation)
         if answered is not None:
             return [SlotSet("guide", None), *answered]
