@@ -9,7 +9,7 @@ held-out NLU messages (tests/nlu_holdout*.yml) falls below it as fell below the 
 
 from __future__ import annotations
 
-from typing import List, Tuple
+from typing import List, Optional, Tuple
 
 # Below this the topic that steered retrieval was a guess, so an answer is at most "the closest information":
 # a confident answer needs both the question's topic and its entry to be sure.
@@ -27,6 +27,9 @@ PERSON_RUNNER_UP = 0.19
 # The FallbackClassifier's threshold (config.yml; tests/test_configuration.py keeps the two equal). An intent at or
 # above it was not taken only because its runner-up was as close as the ambiguity threshold.
 FALLBACK_THRESHOLD = 0.27
+# ... and its ambiguity threshold (config.yml, kept equal by the same test): two intents within this of each other
+# were a tie, so neither names the message's topic.
+FALLBACK_AMBIGUITY = 0.04
 FALLBACK_INTENT = "nlu_fallback"
 
 
@@ -43,6 +46,14 @@ def best_guesses(parse_data: dict) -> List[Tuple[str, float]]:
         for item in ranking
         if item.get("name") and item.get("name") != FALLBACK_INTENT
     ]
+
+
+def leading_guess(parse_data: dict) -> Optional[str]:
+    """The classifier's best intent if it leads the next by the ambiguity threshold; None when the two tie."""
+    guesses = best_guesses(parse_data)[:2]
+    if not guesses or (len(guesses) > 1 and guesses[0][1] - guesses[1][1] < FALLBACK_AMBIGUITY):
+        return None
+    return guesses[0][0]
 
 
 def person_is_runner_up(parse_data: dict) -> bool:

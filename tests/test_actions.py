@@ -26,7 +26,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answering import ActionAnswerQuestion, ActionConfidentialIntro
 from actions.confidence import INTENT_SURE, OUT_OF_SCOPE_UNSURE
-from actions.dialogue import ActionHandleFallback, ActionOutOfScope
+from actions.dialogue import ActionHandleFallback, ActionOutOfScope, guessed_topic
 from actions.guidance.advice import ActionCancelForm
 from actions.handoff import cases as handoff_cases
 from actions.handoff.actions import ActionFinishHandoff, ActionRestart, ActionSessionStart, handoff_topic
@@ -414,10 +414,22 @@ def test_a_weaker_guess_at_a_person_only_asks_to_rephrase(kb: KnowledgeBase, ran
 def test_a_message_not_understood_surely_is_answered_in_the_topic_of_the_best_guess(real_kb: KnowledgeBase) -> None:
     """Unsure is not clueless: the best guess (financing) steers the retrieval to the training incentive."""
     text = "our print shop has 12 people and two of them should follow a forklift course, can something pay part of it"
-    unsure = too_close_to_call(text, ("ask_financing", 0.24), ("ask_startup", 0.2))
+    unsure = too_close_to_call(text, ("ask_financing", 0.24), ("ask_startup", 0.15))
     events, responses, _ = run(ActionHandleFallback(), unsure)
     assert responses[0] == "utter_answer_closest"  # a guess: said as the closest information, never as sure
     assert SlotSet("last_entry", "vlaamse_opleidingsincentives") in events
+
+
+@pytest.mark.parametrize(
+    "ranking, topic",
+    [
+        ((("ask_financing", 0.23), ("ask_startup", 0.15)), "financing"),  # well ahead: its topic breaks ties
+        ((("ask_agency", 0.33), ("ask_clusters", 0.31)), None),  # a tie between two topics names neither
+        ((("greet", 0.2), ("ask_startup", 0.1)), None),  # not a topic
+    ],
+)
+def test_only_a_clear_best_guess_names_the_topic_of_an_unsure_message(ranking: tuple, topic: Optional[str]) -> None:
+    assert guessed_topic(too_close_to_call("some question", *ranking).latest_message) == topic
 
 
 def test_second_miss_with_an_open_case_does_not_start_another_handoff(kb: KnowledgeBase) -> None:

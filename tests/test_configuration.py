@@ -150,11 +150,12 @@ def test_readme_layout_table_names_every_folder() -> None:
 
 def test_the_actions_know_the_fallback_classifiers_threshold() -> None:
     # actions/confidence.py reads a message the FallbackClassifier declined by this bar ("too close to call")
-    from actions.confidence import FALLBACK_THRESHOLD
+    from actions.confidence import FALLBACK_AMBIGUITY, FALLBACK_THRESHOLD
 
     pipeline = yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))["pipeline"]
     (fallback,) = [component for component in pipeline if component["name"] == "FallbackClassifier"]
     assert fallback["threshold"] == FALLBACK_THRESHOLD
+    assert fallback["ambiguity_threshold"] == FALLBACK_AMBIGUITY
 
 
 def test_make_train_and_the_staff_retraining_train_reproducibly_alike(tmp_path: Path) -> None:

@@ -25,13 +25,18 @@ from staff_review.nlu_eval import evaluate_models
 
 pytestmark = pytest.mark.rasa_cli
 RASA = str(Path(sys.executable).parent / "rasa")
-# Floors that catch a regression, not the targets (the understanding issue asks 0.95). Training is reproducible
-# (Makefile: deterministic ops, oneDNN capped at AVX2): two machines trained byte-identical DIET weights
-# (2026-11-30). The figures still move by up to about 0.01 whenever the training data change (a new draw of DIET:
-# six draws of one commit gave 0.947-0.956 / 0.947-0.962), and staff retraining adds data, so the floors sit below
-# that spread: 0.954 / 0.950 held-out, 0.829 / 0.809 blind with the ninth session's data.
-MIN_MACRO_F1 = 0.93
+# The held-out floor is the understanding issue's target (0.95 in each language). Training is reproducible
+# (Makefile: deterministic ops, oneDNN capped at AVX2): three machines trained byte-identical DIET weights
+# (2026-11-30), so a fresh clone scores what the README says (0.954 / 0.950 with the ninth session's data). The
+# figures move by up to about 0.01 when the training data change (a new draw of DIET: six draws of one commit gave
+# 0.947-0.956 / 0.947-0.962): a change to the training data has to keep the target, not only the draw before it.
+# The blind NLU files are a regression floor (0.829 / 0.809 now); the issue sets no target for them.
+MIN_MACRO_F1 = 0.95
 MIN_BLIND_MACRO_F1 = 0.78
+# the issue's handoff targets, here on the held-out lines (tests/integration/test_blind_set.py: on the blind set)
+HANDOFF_INTENTS = ("confidential", "ask_human")
+MIN_HANDOFF_REACHED, MAX_OTHERS_CONFIDENTIAL = 0.95, 0.03
+AGGREGATES = ("macro avg", "weighted avg", "micro avg")
 BLIND_NLU = {"en": "tests/blind/nlu_blind_en.yml", "nl": "tests/blind/nlu_blind_nl.yml"}
 
 
@@ -69,13 +74,25 @@ def test_held_out_nlu_macro_f1(holdout, tmp_path):
     worst = sorted(
         (v["f1-score"], k)
         for k, v in report.items()
-        if isinstance(v, dict) and "support" in v and k not in ("macro avg", "weighted avg", "micro avg")
+        if isinstance(v, dict) and "support" in v and k not in AGGREGATES
     )[:4]
     print(f"{holdout}: macro F1 {f1:.3f}; weakest intents {worst}")
     results_dir = ROOT / "results"
     results_dir.mkdir(exist_ok=True)
     (results_dir / f"{Path(holdout).stem}_report.json").write_text(json.dumps(report, indent=1))
     assert f1 >= MIN_MACRO_F1, f"macro F1 {f1:.3f} < {MIN_MACRO_F1}; weakest {worst}"
+    # the understanding issue's handoff figures on the held-out lines: confidential and ask-for-a-person lines
+    # classed as one of the two (either leads to the advisor), other lines classed confidential
+    errors = json.loads((tmp_path / "intent_errors.json").read_text())
+    handoff = sum(report[i]["support"] for i in HANDOFF_INTENTS)
+    others = sum(v["support"] for k, v in report.items() if isinstance(v, dict) and k not in AGGREGATES) - handoff
+    predicted = {e["text"]: (e["intent"], e["intent_prediction"]["name"]) for e in errors}
+    lost = [t for t, (gold, got) in predicted.items() if gold in HANDOFF_INTENTS and got not in HANDOFF_INTENTS]
+    classed = [t for t, (gold, got) in predicted.items() if gold not in HANDOFF_INTENTS and got == "confidential"]
+    reached, confidential = 1 - len(lost) / handoff, len(classed) / others
+    print(f"handoff lines reached {reached:.3f}; others classed confidential {confidential:.3f}")
+    assert reached >= MIN_HANDOFF_REACHED, lost
+    assert confidential <= MAX_OTHERS_CONFIDENTIAL, classed
 
 
 @pytest.fixture(scope="module")

@@ -27,17 +27,20 @@ BLIND = ROOT / "tests" / "blind" / "blind_cases.yaml"
 # classed nlu_fallback, six of them answered right by the fallback action), others escalated 0.005.
 # 2026-11-30, ninth session (two training lines relabelled, which trains a new draw of DIET): answer 0.899,
 # confident-but-wrong 0.019, handoff 1.0, out of scope rejected 0.956, in-domain kept 0.994, others escalated 0.015.
-# The floors leave room for retraining noise only; the issue's answer target (>= 0.90) moves in and out of reach
-# with the draw and is not pretended here.
+# 2026-11-30, tenth session (no training data changed; unsure messages and guidance requests look in the topic they
+# point to): answer 0.911, confident-but-wrong 0.019, handoff 1.0, out of scope rejected 0.956, in-domain kept
+# 0.994, others escalated 0.015.
+# The floors and ceilings are the understanding issue's targets. Training is reproducible (README "Reproducible
+# training"), so a fresh clone scores what was measured; a change has to keep the targets on the blind set.
 FLOORS = {
-    "answer_correct": 0.84,
+    "answer_correct": 0.90,
     "handoff_reached": 0.95,
-    "out_of_scope_rejected": 0.88,
+    "out_of_scope_rejected": 0.90,
     "in_domain_kept": 0.95,
 }
 CEILINGS = {
-    "answer_confident_wrong": 0.025,
-    "others_escalated": 0.05,
+    "answer_confident_wrong": 0.02,
+    "others_escalated": 0.03,
 }
 
 
