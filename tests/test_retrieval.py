@@ -43,6 +43,27 @@ def test_unknown_question_is_at_most_offered_as_closest_information(kb):
     assert hit is None or not hit.confident
 
 
+@pytest.mark.parametrize(
+    "question, topic, overview",
+    [
+        ("what is vlaio?", "agency", "agency_overview"),
+        ("wat doet vlaio eigenlijk", "agency", "agency_overview"),
+        ("what is a cluster?", "clusters", "clusters_overview"),
+        ("vergunning nodig?", "permits", "permits_overview"),
+    ],
+)
+def test_a_question_about_the_subject_as_a_whole_gets_its_overview_surely(kb, question, topic, overview):
+    """"What is VLAIO?" was answered with the closest entry that mentions the agency, its partner network."""
+    hit = kb.find(question, topic, [])
+    assert hit and hit.entry.id == overview and hit.confident
+
+
+def test_a_specific_question_in_an_overviews_words_is_not_the_overview(kb):
+    """Every word is among the permits overview's keywords, but a sign on a shop is a specific question."""
+    hit = kb.find("heb ik een vergunning nodig voor een lichtreclame aan mijn winkel", "permits", [])
+    assert hit and hit.entry.id != "permits_overview"
+
+
 def test_general_term_does_not_outweigh_the_question(kb):
     """'eenmanszaak' names a legal form, not an answer: a cost question is not answered with liability."""
     entities = [{"entity": "legal_form", "value": "eenmanszaak"}]

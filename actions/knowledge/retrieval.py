@@ -67,6 +67,12 @@ UNSTATED_KIND_SHARE = 0.5
 # does (when the cluster policy was approved, what it aims at) and was reachable only as the fallback of its
 # topic; the penalty keeps it behind any entry that matches the question about as well.
 OVERVIEW_PENALTY = 0.1
+# ... except for a question about the subject as a whole: "what is VLAIO?", "wat doet VLAIO?" has no content word
+# beyond the overview's own names and keywords, and was answered with the closest entry that mentions the agency
+# (its partner network), said as "the closest information". Such a question, at most two content words long,
+# names the overview: it gets the boost of a named thing instead of the penalty. A longer one ("heb ik een vergunning
+# nodig voor lichtreclame aan mijn winkel", every word among the permits overview's keywords) asks something specific.
+WHOLE_SUBJECT_BOOST, WHOLE_SUBJECT_WORDS = ENTITY_BOOST, 2
 
 # Keywords are what users type for that entry, answers are long and mention neighbouring subjects in
 # passing; with sublinear tf a repeat only adds log weight, so keywords are repeated three times.
@@ -251,6 +257,13 @@ class Retriever:
         # transposed once, in row form: sklearn's linear_kernel converted the transpose on every question,
         # more than half of a lookup's time
         self._word_columns = self._words.fit_transform(documents).T.tocsr()
+        # an overview's own words (names and keywords, as the analyzer reads them), for whole-subject questions
+        self._analyzer = WordAnalyzer(self._stop)
+        self._overview_words = {
+            e.id: self._words_of(_joined(e, "synonyms") + " " + _joined(e, "keywords"))
+            for e in self.entries
+            if e.type == "overview"
+        }
         self._char_columns = self._chars.fit_transform(documents).T.tocsr()
 
     def rank(
@@ -285,11 +298,13 @@ class Retriever:
             boosts[entry_id] = boosts.get(entry_id, 0.0) + boost
         sizes = asker_sizes(question)
         domains = asker_domains(fold(question), self._domain_words) if topic == DOMAIN_TOPIC else set()
+        asked_words = self._words_of(question)  # names included
         hits = []
         for i, entry in enumerate(self.entries):
             score = similarity[i] + boosts.get(entry.id, 0.0)
             if entry.type == "overview":
-                score -= OVERVIEW_PENALTY
+                whole = 0 < len(asked_words) <= WHOLE_SUBJECT_WORDS and asked_words <= self._overview_words[entry.id]
+                score += WHOLE_SUBJECT_BOOST if whole else -OVERVIEW_PENALTY
             score += TOPIC_BOOST if topic and entry.topic == topic else 0.0
             eligible = entry.eligibility.get("organisation_types")
             if sizes and eligible and not sizes & set(eligible):
@@ -300,6 +315,10 @@ class Retriever:
                 score += ANSWER_KIND_BOOST
             hits.append(Hit(entry, float(score)))
         return sorted(hits, key=lambda h: h.score, reverse=True)
+
+    def _words_of(self, text: str) -> Set[str]:
+        """The single words the analyzer keeps of a text (stemmed, no stop words)."""
+        return {w for w in self._analyzer(fold(text)) if " " not in w}
 
     def _similarity(self, query: str) -> np.ndarray:
         """Text similarity of a folded query to every entry (word and character views)."""
