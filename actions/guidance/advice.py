@@ -74,8 +74,8 @@ class ActionStartGuidance(Action):
     permit check is offered as a button after it (the follow-up of the answer). The guidance asked for names
     the topic the entry is looked for in ("we are 6 and want a consultant for our growth plan, what support is
     there?" finds the SME wallet among the financing entries). A plain "which subsidies fit me?", or a click on
-    that button, starts the questions. An unsure request whose next guess is a request
-    for a person ("can someone come by to look at our plans?") gets the advisor handoff, which asks consent first.
+    that button, starts the questions. An unsure request whose next guess is a request for a person ("can someone
+    come by to look at our plans?") gets the advisor handoff, which asks consent first.
     """
 
     def name(self) -> Text:

@@ -257,6 +257,7 @@ class Retriever:
         # transposed once, in row form: sklearn's linear_kernel converted the transpose on every question,
         # more than half of a lookup's time
         self._word_columns = self._words.fit_transform(documents).T.tocsr()
+        self._char_columns = self._chars.fit_transform(documents).T.tocsr()
         # an overview's own words (names and keywords, as the analyzer reads them), for whole-subject questions
         self._analyzer = WordAnalyzer(self._stop)
         self._overview_words = {
@@ -264,7 +265,6 @@ class Retriever:
             for e in self.entries
             if e.type == "overview"
         }
-        self._char_columns = self._chars.fit_transform(documents).T.tocsr()
 
     def rank(
         self,
