@@ -71,11 +71,8 @@ def test_held_out_nlu_macro_f1(holdout, tmp_path):
     assert result.returncode == 0, result.stderr[-3000:]
     report = json.loads((tmp_path / "intent_report.json").read_text())
     f1 = report["macro avg"]["f1-score"]
-    worst = sorted(
-        (v["f1-score"], k)
-        for k, v in report.items()
-        if isinstance(v, dict) and "support" in v and k not in AGGREGATES
-    )[:4]
+    per_intent = {k: v for k, v in report.items() if isinstance(v, dict) and "support" in v and k not in AGGREGATES}
+    worst = sorted((v["f1-score"], k) for k, v in per_intent.items())[:4]
     print(f"{holdout}: macro F1 {f1:.3f}; weakest intents {worst}")
     results_dir = ROOT / "results"
     results_dir.mkdir(exist_ok=True)
@@ -84,11 +81,11 @@ def test_held_out_nlu_macro_f1(holdout, tmp_path):
     # the understanding issue's handoff figures on the held-out lines: confidential and ask-for-a-person lines
     # classed as one of the two (either leads to the advisor), other lines classed confidential
     errors = json.loads((tmp_path / "intent_errors.json").read_text())
-    handoff = sum(report[i]["support"] for i in HANDOFF_INTENTS)
-    others = sum(v["support"] for k, v in report.items() if isinstance(v, dict) and k not in AGGREGATES) - handoff
-    predicted = {e["text"]: (e["intent"], e["intent_prediction"]["name"]) for e in errors}
-    lost = [t for t, (gold, got) in predicted.items() if gold in HANDOFF_INTENTS and got not in HANDOFF_INTENTS]
-    classed = [t for t, (gold, got) in predicted.items() if gold not in HANDOFF_INTENTS and got == "confidential"]
+    handoff = sum(per_intent[i]["support"] for i in HANDOFF_INTENTS)
+    others = sum(v["support"] for v in per_intent.values()) - handoff
+    predicted = [(e["text"], e["intent"], e["intent_prediction"]["name"]) for e in errors]
+    lost = [t for t, gold, got in predicted if gold in HANDOFF_INTENTS and got not in HANDOFF_INTENTS]
+    classed = [t for t, gold, got in predicted if gold not in HANDOFF_INTENTS and got == "confidential"]
     reached, confidential = 1 - len(lost) / handoff, len(classed) / others
     print(f"handoff lines reached {reached:.3f}; others classed confidential {confidential:.3f}")
     assert reached >= MIN_HANDOFF_REACHED, lost

@@ -119,9 +119,13 @@ class WordAnalyzer:
     def __init__(self, stopwords: Iterable[str]) -> None:
         self.stopwords = set(stopwords)
 
+    def words(self, text: str) -> List[str]:
+        """Stemmed words without stopwords, in order."""
+        return [stem(w) for w in fold(text).split() if w not in self.stopwords and (len(w) > 1 or w.isdigit())]
+
     def __call__(self, text: str) -> List[str]:
         """Stemmed words without stopwords, plus the pairs of neighbouring words."""
-        words = [stem(w) for w in fold(text).split() if w not in self.stopwords and (len(w) > 1 or w.isdigit())]
+        words = self.words(text)
         return words + [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)]
 
 
@@ -250,7 +254,8 @@ class Retriever:
         for named, members in self._family.items():
             for member in members:
                 self._aspect_of.setdefault(member, set()).add(named)
-        self._words = TfidfVectorizer(analyzer=WordAnalyzer(self._stop), sublinear_tf=True)
+        self._analyzer = WordAnalyzer(self._stop)
+        self._words = TfidfVectorizer(analyzer=self._analyzer, sublinear_tf=True)
         self._chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True)
         questions = questions or {}
         documents = [entry_document(e, questions.get(e.id, ()), self._stop) for e in self.entries]
@@ -259,9 +264,8 @@ class Retriever:
         self._word_columns = self._words.fit_transform(documents).T.tocsr()
         self._char_columns = self._chars.fit_transform(documents).T.tocsr()
         # an overview's own words (names and keywords, as the analyzer reads them), for whole-subject questions
-        self._analyzer = WordAnalyzer(self._stop)
         self._overview_words = {
-            e.id: self._words_of(_joined(e, "synonyms") + " " + _joined(e, "keywords"))
+            e.id: set(self._analyzer.words(_joined(e, "synonyms") + " " + _joined(e, "keywords")))
             for e in self.entries
             if e.type == "overview"
         }
@@ -298,13 +302,12 @@ class Retriever:
             boosts[entry_id] = boosts.get(entry_id, 0.0) + boost
         sizes = asker_sizes(question)
         domains = asker_domains(fold(question), self._domain_words) if topic == DOMAIN_TOPIC else set()
-        asked_words = self._words_of(question)  # names included
+        whole = self._whole_subject(question)
         hits = []
         for i, entry in enumerate(self.entries):
             score = similarity[i] + boosts.get(entry.id, 0.0)
             if entry.type == "overview":
-                whole = 0 < len(asked_words) <= WHOLE_SUBJECT_WORDS and asked_words <= self._overview_words[entry.id]
-                score += WHOLE_SUBJECT_BOOST if whole else -OVERVIEW_PENALTY
+                score += WHOLE_SUBJECT_BOOST if entry.id in whole else -OVERVIEW_PENALTY
             score += TOPIC_BOOST if topic and entry.topic == topic else 0.0
             eligible = entry.eligibility.get("organisation_types")
             if sizes and eligible and not sizes & set(eligible):
@@ -316,9 +319,12 @@ class Retriever:
             hits.append(Hit(entry, float(score)))
         return sorted(hits, key=lambda h: h.score, reverse=True)
 
-    def _words_of(self, text: str) -> Set[str]:
-        """The single words the analyzer keeps of a text (stemmed, no stop words)."""
-        return {w for w in self._analyzer(fold(text)) if " " not in w}
+    def _whole_subject(self, question: str) -> Set[str]:
+        """The overviews a short question asks about as a whole: its every word (names included) is one of theirs."""
+        asked = set(self._analyzer.words(question))
+        if not 0 < len(asked) <= WHOLE_SUBJECT_WORDS:
+            return set()
+        return {overview for overview, words in self._overview_words.items() if asked <= words}
 
     def _similarity(self, query: str) -> np.ndarray:
         """Text similarity of a folded query to every entry (word and character views)."""
